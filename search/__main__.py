@@ -1,0 +1,5 @@
+"""Allow `python -m search`."""
+
+from search.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,171 @@
+"""The one analyzer shared by index and query: fold, tokenize, compounds, stop words, stem."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Composable, Token, Tokenizer
+
+# Bump whenever tokens change: an index built with another version must be rebuilt.
+ANALYZER_VERSION = "3"
+
+_PUNCT = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": " ", "\u2212": "-",
+    }
+)
+TOKEN = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*(?:-[a-z0-9]+(?:[.'][a-z0-9]+)*)*")
+CODE = re.compile(r"^(?=.*\d)[a-z0-9]{2,}(?:\.[a-z0-9]+)*$")
+
+# Small on purpose: negations, time and place words carry meaning in health queries.
+STOP_WORDS = frozenset(
+    """a an the and or of to is are was were be been being am it its this that these those
+    i im ive me my mine we our you your he she they them their his her do does did doing
+    have has had having so very just really what which who whom how can could would should
+    will shall may might must about as at by from into than then there here too also get got
+    if but because while any some such s t""".split()
+)
+KEEP_WORDS = frozenset("not no nor never without after since before during in on".split())
+IRREGULAR = {
+    "feet": "foot", "teeth": "tooth", "children": "child", "women": "woman", "men": "man",
+    "lice": "louse", "mice": "mouse", "geese": "goose", "people": "person",
+}
+VOWELS = frozenset("aeiou")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and unify quotes and dashes."""
+    text = unicodedata.normalize("NFKD", text.translate(_PUNCT))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def surface_words(text: str) -> list[str]:
+    """Folded words in order: possessives and apostrophes dropped, hyphenated words split."""
+    out: list[str] = []
+    for match in TOKEN.finditer(fold(text)):
+        token = match.group()
+        if token.endswith("'s"):
+            token = token[:-2]
+        for part in token.split("-"):
+            part = part.replace("'", "").strip(".")
+            if part:
+                out.append(part)
+    return out
+
+
+def compounds(text: str) -> list[str]:
+    """Hyphenated words joined ("post-herpetic" -> "postherpetic"), for the index side."""
+    joined = []
+    for match in TOKEN.finditer(fold(text)):
+        token = match.group()
+        if "-" in token and not CODE.match(token.replace("-", "")):
+            joined.append(token.replace("-", "").replace("'", ""))
+    return joined
+
+
+def _measure(stem: str) -> int:
+    """Porter's m: the number of vowel-consonant sequences."""
+    form = "".join("v" if c in VOWELS or (c == "y" and i > 0 and stem[i - 1] not in VOWELS) else "c"
+                   for i, c in enumerate(stem))
+    return len(re.findall(r"v+c+", form))
+
+
+def _has_vowel(stem: str) -> bool:
+    return any(c in VOWELS for c in stem) or "y" in stem[1:]
+
+
+def _cvc(stem: str) -> bool:
+    if len(stem) < 3:
+        return False
+    a, b, c = stem[-3:]
+    return a not in VOWELS and b in VOWELS and c not in VOWELS and c not in "wxy"
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Light stemming: plurals, -ed and -ing, a final e; medical roots are left alone."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    w = word
+    if w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is", "ys", "as")):
+        w = w[:-1]
+    for suffix in ("ied", "eed", "ed", "ing"):
+        if not w.endswith(suffix) or len(w) - len(suffix) < 3:
+            continue
+        base = w[: -len(suffix)]
+        if suffix == "ied":
+            w = base + "y"
+        elif suffix == "eed":
+            w = w[:-1] if _measure(base) > 0 else w
+        elif _has_vowel(base):
+            w = base
+            if w.endswith(("at", "bl", "iz")):
+                w += "e"
+            elif len(w) > 2 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            elif _measure(w) == 1 and _cvc(w):
+                w += "e"
+        break
+    if w.endswith("e") and len(w) > 4 and (_measure(w[:-1]) > 1 or not _cvc(w[:-1])):
+        w = w[:-1]
+    return w
+
+
+def is_stop(word: str) -> bool:
+    """Whether a surface word is dropped from queries and the index."""
+    return word in STOP_WORDS and word not in KEEP_WORDS
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of a text: surface words minus stop words, stemmed, plus compounds."""
+    terms = [stem(w) for w in surface_words(text) if not is_stop(w)]
+    terms.extend(stem(c) for c in compounds(text))
+    return terms
+
+
+class ConditionTokenizer(Tokenizer):  # type: ignore[misc]
+    """A whoosh tokenizer that yields exactly `analyze(text)`."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ConditionTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(ANALYZER_VERSION)
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, term in enumerate(analyze(value)):
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            yield token
+
+
+def analyzer() -> Composable:
+    """The whoosh analyzer for every text field."""
+    return ConditionTokenizer()

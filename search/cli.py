@@ -1,0 +1,173 @@
+"""`condsearch`: a thin command line over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from search.errors import CondSearchError
+from search.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if getattr(args, "index_dir", None):
+        settings = settings.model_copy(update={"index_dir": Path(args.index_dir)})
+    return settings
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Build a new index generation from the sources."""
+    from search.indexing.build import build_index
+    from search.sources import load_pages
+    from search.sources.tabular import parse_mapping
+
+    settings = _settings(args)
+    sources = [Path(s) for s in args.sources] or [settings.conditions_dir]
+    loaded = load_pages(sources, parse_mapping(args.map or []))
+    for problem in loaded.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if loaded.problems and args.strict:
+        print(
+            f"refused (--strict): {len(loaded.problems)} page(s) invalid; nothing was written",
+            file=sys.stderr,
+        )
+        return 1
+    if not loaded.pages:
+        print("error: no valid pages to index; fix the problems above", file=sys.stderr)
+        return 1
+    failed = {p.path for p in loaded.problems}
+    report = build_index(list(loaded.pages), settings.index_dir, failed)
+    summary = (
+        f"{report.total} indexed ({report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.removed} removed), {len(loaded.problems)} skipped "
+        f"-> {settings.index_dir / report.generation} in {report.seconds:.2f}s"
+    )
+    print(summary)
+    return 1 if loaded.problems else 0
+
+
+def cmd_pages(args: argparse.Namespace) -> int:
+    """List and validate pages."""
+    from search.pages import body_text
+    from search.sources import load_pages
+    from search.sources.tabular import parse_mapping
+
+    settings = _settings(args)
+    sources = [Path(s) for s in args.sources] or [settings.conditions_dir]
+    loaded = load_pages(sources, parse_mapping(args.map or []))
+    for page in loaded.pages:
+        words = len(body_text(page).split())
+        print(f"{page.slug:40} {page.title[:50]:50} {len(page.search_phrases):3} phrases {words:5} words")
+    for problem in loaded.problems:
+        print(f"invalid: {problem}", file=sys.stderr)
+    print(f"{len(loaded.pages)} valid, {len(loaded.problems)} invalid", file=sys.stderr)
+    return 1 if loaded.problems else 0
+
+
+def _searcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from search.query.pipeline import Searcher
+
+    return Searcher(_settings(args))
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Search the index and print the ranking."""
+    from search.api.serialize import result_to_dict
+
+    result = _searcher(args).search(args.text, limit=args.limit)
+    if args.json:
+        print(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
+        return 0
+    if result.safety:
+        print(f"!! {result.safety.message} " + " | ".join(result.safety.lines))
+    if result.corrected_query:
+        print(f"did you mean: {result.corrected_query}")
+    if not result.hits:
+        print("no results")
+    for rank, hit in enumerate(result.hits, 1):
+        print(f"{rank:2}. {hit.title}  [{hit.slug}]  score {hit.score:.3f}  confidence {hit.confidence:.2f}")
+        if args.explain:
+            m = hit.matched
+            fields = ", ".join(f"{f}: {' '.join(t)}" for f, t in m.fields.items())
+            print(f"      fields: {fields or '-'}")
+            if m.phrase:
+                print(f"      phrase: {m.phrase!r} ({m.phrase_score:.2f})")
+            for label, items in (("corrected", m.corrections), ("synonyms", m.synonyms), ("completed", m.completions)):
+                if items:
+                    print(f"      {label}: {'; '.join(items)}")
+    flag = "unmatched" if result.unmatched else "matched"
+    print(f"{result.total} pages, {result.took_ms:.1f} ms, {flag}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the ranking against query TSV files."""
+    from search.evaluate import evaluate
+
+    searcher = _searcher(args)
+    reports = [evaluate(Path(f), lambda q: searcher.search(q, limit=10)) for f in args.files]
+    if args.json:
+        print(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
+        return 0
+    print(f"{'file':48} {'n':>4} {'acc@1':>6} {'mrr@10':>7} {'rec@5':>6} {'p50ms':>6} {'p99ms':>6}")
+    for r in reports:
+        print(
+            f"{Path(r.file).name:48} {r.queries:4} {r.accuracy_at_1:6.3f} {r.mrr_at_10:7.3f} "
+            f"{r.recall_at_5:6.3f} {r.p50_ms:6.2f} {r.p99_ms:6.2f}"
+        )
+    for r in reports:
+        for miss in r.misses[: args.misses]:
+            print(f"miss [{Path(r.file).name}] {miss.query!r}: expected {'|'.join(miss.expected)}, got {list(miss.got)} (rank {miss.rank})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(prog="condsearch", description="Condition search: index, query, evaluate, serve.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build a new index generation from pages")
+    p.add_argument("sources", nargs="*", help="files or folders (default: data/conditions)")
+    p.add_argument("--index-dir", help="index folder (default: index/, or CONDSEARCH_INDEX_DIR)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="tabular column for a page field")
+    p.add_argument("--strict", action="store_true", help="refuse to write anything if any page is invalid")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("pages", help="list and validate pages")
+    p.add_argument("sources", nargs="*")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN")
+    p.set_defaults(func=cmd_pages)
+
+    p = sub.add_parser("query", help="search the index")
+    p.add_argument("text")
+    p.add_argument("--index-dir")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--explain", action="store_true", help="show why each hit matched")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("eval", help="accuracy@1, MRR@10, recall@5 and latency over query TSVs")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--index-dir")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--misses", type=int, default=20, help="misses to print per file")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; errors go to stderr with a non-zero exit, never a traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CondSearchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

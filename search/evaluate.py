@@ -1,0 +1,122 @@
+"""`condsearch eval`: accuracy@1, MRR@10, recall@5, latency and misses over a query TSV."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search.errors import EvalFileError
+from search.query.results import SearchResult
+
+
+@dataclass(frozen=True)
+class Case:
+    """One query and its acceptable answers (page ids or titles, folded)."""
+
+    query: str
+    expected: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A query whose first hit was not acceptable."""
+
+    query: str
+    expected: tuple[str, ...]
+    got: tuple[str, ...]
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The figures for one query file."""
+
+    file: str
+    queries: int
+    accuracy_at_1: float
+    mrr_at_10: float
+    recall_at_5: float
+    p50_ms: float
+    p99_ms: float
+    misses: tuple[Miss, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready figures and misses."""
+        return {
+            "file": self.file, "queries": self.queries,
+            "accuracy@1": round(self.accuracy_at_1, 4), "mrr@10": round(self.mrr_at_10, 4),
+            "recall@5": round(self.recall_at_5, 4),
+            "p50_ms": round(self.p50_ms, 2), "p99_ms": round(self.p99_ms, 2),
+            "misses": [
+                {"query": m.query, "expected": list(m.expected), "got": list(m.got), "rank": m.rank}
+                for m in self.misses
+            ],
+        }
+
+
+def read_cases(path: Path) -> list[Case]:
+    """Read `query<TAB>expected` rows (header first); errors name the line and the fix."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise EvalFileError(f"{path}: cannot be read ({exc.strerror}); pass a query TSV") from None
+    with handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["query", "expected"]:
+        raise EvalFileError(f"{path}:1: the header must be `query<TAB>expected`")
+    cases: list[Case] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise EvalFileError(f"{path}:{number}: expected a query, a tab, then the expected page(s)")
+        expected = tuple(e.strip().lower() for e in row[1].split("|") if e.strip())
+        cases.append(Case(row[0].strip(), expected, number))
+    return cases
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def evaluate(
+    path: Path, search: Callable[[str], SearchResult], keep_misses: int = 1000
+) -> Report:
+    """Run every case through `search` and score the rankings."""
+    cases = read_cases(path)
+    hits1 = 0
+    rr = 0.0
+    hits5 = 0
+    times: list[float] = []
+    misses: list[Miss] = []
+    for case in cases:
+        result = search(case.query)
+        times.append(result.took_ms)
+        names = [(h.slug.lower(), h.title.lower()) for h in result.hits]
+        rank = next((i for i, (s, t) in enumerate(names, 1) if s in case.expected or t in case.expected), None)
+        if rank == 1:
+            hits1 += 1
+        elif len(misses) < keep_misses:
+            misses.append(Miss(case.query, case.expected, tuple(t for _, t in names[:3]), rank))
+        if rank is not None and rank <= 10:
+            rr += 1.0 / rank
+        if rank is not None and rank <= 5:
+            hits5 += 1
+    n = len(cases) or 1
+    return Report(
+        file=str(path),
+        queries=len(cases),
+        accuracy_at_1=hits1 / n,
+        mrr_at_10=rr / n,
+        recall_at_5=hits5 / n,
+        p50_ms=statistics.median(times) if times else 0.0,
+        p99_ms=_percentile(times, 0.99),
+        misses=tuple(misses),
+    )

@@ -1,0 +1,1 @@
+"""Whoosh index generations: schema, atomic build, and opening a checked generation."""

@@ -1,0 +1,182 @@
+"""Build a new index generation and switch to it atomically; unchanged pages are kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search.analysis import ANALYZER_VERSION, is_stop, surface_words
+from search.errors import IndexMismatchError, IndexMissingError
+from search.indexing.schema import SCHEMA_VERSION, build_schema, document
+from search.indexing.store import (
+    MANIFEST,
+    VOCABULARY,
+    current_generation,
+    generation_dirs,
+    read_manifest,
+    switch_to,
+)
+from search.pages import Page, content_hash, page_from_dict, with_source
+
+KEEP_OLD_GENERATIONS = 2
+MERGE_ABOVE_SEGMENTS = 8
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    generation: str
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+    seconds: float
+
+    @property
+    def total(self) -> int:
+        """Pages in the new generation."""
+        return self.added + self.updated + self.unchanged
+
+
+def page_vocabulary(pages: Iterable[Page]) -> Counter[str]:
+    """Surface words of every page with their counts: the typo corrector's dictionary."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        doc = document(page, "")
+        for name in ("title", "phrases", "aliases", "symptoms", "summary", "faq", "body"):
+            counts.update(w for w in surface_words(doc[name]) if not is_stop(w))
+    return counts
+
+
+def _progress(total: int) -> Callable[[Iterable[Page]], Iterable[Page]]:
+    """A tqdm bar on a terminal for builds that take more than a moment."""
+    if total < 200 or not sys.stderr.isatty():
+        return lambda pages: pages
+    from tqdm import tqdm
+
+    return lambda pages: tqdm(pages, total=total, desc="indexing", unit="page", leave=False)
+
+
+def build_index(pages: list[Page], index_dir: Path, failed_sources: Iterable[str] = ()) -> BuildReport:
+    """Write `pages` as a new generation of `index_dir` and make it current.
+
+    Pages of the previous generation whose source file is in `failed_sources` are carried over
+    unchanged: a page that broke is skipped, never lost.
+    """
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    previous = current_generation(index_dir)
+    old_hashes: dict[str, str] = {}
+    old_sources: dict[str, str] = {}
+    if previous is not None:
+        try:
+            manifest = read_manifest(previous)
+            old_hashes = dict(manifest["pages"])
+            old_sources = dict(manifest.get("sources", {}))
+        except (IndexMissingError, IndexMismatchError, KeyError):
+            old_hashes = {}
+    failed = set(failed_sources)
+    new_slugs = {page.slug for page in pages}
+    carried = [s for s, src in old_sources.items() if src in failed and s not in new_slugs and s in old_hashes]
+    if carried and previous is not None:
+        pages = pages + _stored_pages(previous, carried)
+    hashes = {page.slug: content_hash(page) for page in pages}
+    number = max((int(p.name.split("-")[1]) for p in generation_dirs(index_dir)), default=0) + 1
+    name = f"gen-{number:06d}"
+    work = index_dir / f".building-{name}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+
+    changed = [p for p in pages if old_hashes.get(p.slug) != hashes[p.slug]]
+    removed = [slug for slug in old_hashes if slug not in hashes]
+    if old_hashes and previous is not None:
+        # Start from the previous generation: hard links share its immutable segment files.
+        shutil.copytree(previous, work, copy_function=os.link)
+        (work / MANIFEST).unlink()
+        ix = whoosh_index.open_dir(str(work))
+    else:
+        work.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(work), build_schema())
+    writer = ix.writer()
+    for slug in removed:
+        writer.delete_by_term("slug", slug)
+    for page in _progress(len(changed))(changed):
+        if page.slug in old_hashes:
+            writer.delete_by_term("slug", page.slug)
+        writer.add_document(**document(page, hashes[page.slug]))
+    segments = len(ix.reader().leaf_readers()) if old_hashes else 0
+    writer.commit(optimize=segments > MERGE_ABOVE_SEGMENTS, merge=False)
+    ix.close()
+
+    vocabulary = page_vocabulary(pages)
+    (work / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+    manifest_data = {
+        "generation": name,
+        "schema": SCHEMA_VERSION,
+        "analyzer": ANALYZER_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "pages": hashes,
+        "sources": {page.slug: page.source for page in pages if page.source},
+    }
+    # The manifest is written last: a generation without one is unfinished and never opened.
+    (work / MANIFEST).write_text(json.dumps(manifest_data, indent=1), encoding="utf-8")
+    final = index_dir / name
+    os.replace(work, final)
+    switch_to(index_dir, name)
+    _prune(index_dir, keep=name)
+    updated = sum(1 for p in changed if p.slug in old_hashes)
+    return BuildReport(
+        generation=name,
+        added=len(changed) - updated,
+        updated=updated,
+        unchanged=len(pages) - len(changed),
+        removed=len(removed),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _stored_pages(generation: Path, slugs: list[str]) -> list[Page]:
+    """Pages as stored in a generation, with their recorded source paths."""
+    wanted = set(slugs)
+    sources = read_manifest(generation).get("sources", {})
+    ix = whoosh_index.open_dir(str(generation))
+    try:
+        with ix.searcher() as searcher:
+            return [
+                with_source(page_from_dict(json.loads(stored["page"])), sources.get(stored["slug"], ""))
+                for stored in searcher.all_stored_fields()
+                if stored["slug"] in wanted
+            ]
+    finally:
+        ix.close()
+
+
+def _prune(index_dir: Path, keep: str) -> None:
+    """Delete old generations and abandoned build folders, keeping a few for open readers."""
+    generations = generation_dirs(index_dir)
+    for old in generations[:-KEEP_OLD_GENERATIONS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for leftover in index_dir.glob(".building-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,44 @@
+"""The whoosh schema: one text field per page part, exact ICD ids, stored result fields."""
+
+from __future__ import annotations
+
+import json
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from search.analysis import analyzer
+from search.pages import Page, body_text, page_to_dict
+
+SCHEMA_VERSION = "2"
+# The searchable text fields, in the order the ranker reports them.
+TEXT_FIELDS = ("title", "phrases", "aliases", "symptoms", "summary", "faq", "body")
+
+
+def build_schema() -> Schema:
+    """A new schema instance (whoosh schemas are mutable, so never share one)."""
+    text = {name: TEXT(analyzer=analyzer(), phrase=False) for name in TEXT_FIELDS}
+    return Schema(
+        slug=ID(stored=True, unique=True),
+        icd=KEYWORD(lowercase=True, commas=True, stored=True),
+        hash=STORED(),
+        page=STORED(),
+        **text,
+    )
+
+
+def document(page: Page, digest: str) -> dict[str, str]:
+    """The whoosh document for a page."""
+    sep = "\n"  # one entry per line: whoosh fields hold text, the ranker does not need positions
+    return {
+        "slug": page.slug,
+        "icd": ",".join(page.icd11),
+        "hash": digest,
+        "page": json.dumps(page_to_dict(page), ensure_ascii=False),
+        "title": page.title,
+        "phrases": sep.join(page.search_phrases),
+        "aliases": sep.join(page.aliases),
+        "symptoms": sep.join(page.symptoms),
+        "summary": page.summary,
+        "faq": sep.join(f.question for f in page.faq),
+        "body": body_text(page) + sep + sep.join(page.treatments),
+    }

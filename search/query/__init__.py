@@ -1,0 +1,1 @@
+"""The query pipeline, one stage a module: parse -> correct -> expand -> retrieve -> rerank -> explain."""

@@ -1,0 +1,169 @@
+"""Typo correction from precomputed structures: symmetric-delete candidates, phonetic keys."""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import combinations
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+PREFIX = 7  # deletes are taken of the first 7 letters (SymSpell's prefix trick): small, fast
+QWERTY = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+_POS = {c: (r, i) for r, row in enumerate(QWERTY) for i, c in enumerate(row)}
+PHONETIC = [
+    (r"^pn", "n"), (r"^ps", "s"), (r"^kn", "n"), (r"^x", "z"), (r"ph", "f"), (r"ck", "k"),
+    (r"que$", "k"), (r"q", "k"), (r"ce", "se"), (r"ci", "si"), (r"cy", "si"), (r"c", "k"),
+    (r"tion", "shun"), (r"sion", "shun"), (r"sch", "sk"), (r"ch", "k"), (r"eu", "u"),
+    (r"ae", "e"), (r"oe", "e"), (r"y", "i"), (r"ie", "i"), (r"ei", "i"), (r"ee", "i"),
+    (r"ea", "i"), (r"ou", "u"), (r"oo", "u"), (r"z", "s"), (r"gh", "g"), (r"wh", "w"),
+    (r"(?<=[a-z])h", ""), (r"([a-z])\1+", r"\1"), (r"(?<=.)[aeiou]+$", ""),
+]
+_PHONETIC = [(re.compile(a), b) for a, b in PHONETIC]
+
+
+def max_typos(word: str) -> int:
+    """Typos allowed by length: none under 4 letters, 1 up to 7, 2 from 8."""
+    return 0 if len(word) < 4 else 1 if len(word) <= 7 else 2
+
+
+def phonetic_key(word: str) -> str:
+    """A sound-alike key: "nuralgia", "neuralgia" and "newralgia" share one."""
+    for pattern, repl in _PHONETIC:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def deletes(word: str, depth: int) -> set[str]:
+    """Every string made by deleting up to `depth` letters from the word's first letters."""
+    head = word[:PREFIX]
+    out = {head}
+    for k in range(1, min(depth, len(head) - 1) + 1):
+        out.update("".join(c for i, c in enumerate(head) if i not in drop)
+                   for drop in combinations(range(len(head)), k))
+    return out
+
+
+def _key_deletes(key: str) -> set[str]:
+    """One-letter deletes of a whole sound key, so near sound-alikes meet too."""
+    return {key[:i] + key[i + 1 :] for i in range(len(key))} if len(key) >= 4 else set()
+
+
+def _keyboard_slip(a: str, b: str) -> bool:
+    """Whether two same-length words differ by one key struck next to the right one."""
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    if len(diff) != 1 or diff[0][0] not in _POS or diff[0][1] not in _POS:
+        return False
+    (r1, c1), (r2, c2) = _POS[diff[0][0]], _POS[diff[0][1]]
+    return abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A candidate replacement for a typed word; `cost` ranks candidates (lower is better)."""
+
+    word: str
+    distance: int
+    cost: float
+    kind: str  # "typo", "sound", "split"
+
+
+@dataclass(frozen=True)
+class Corrector:
+    """Precomputed deletion and sound-alike maps over a vocabulary with word counts."""
+
+    counts: Mapping[str, int]
+    delete_map: Mapping[str, tuple[str, ...]]
+    sound_map: Mapping[str, tuple[str, ...]]
+    sorted_words: tuple[str, ...]
+
+    def known(self, word: str) -> bool:
+        """Whether the word is in the vocabulary."""
+        return word in self.counts
+
+    def correct(self, word: str, limit: int = 3) -> list[Correction]:
+        """Best replacements for an unknown word, cheapest first (empty for known words)."""
+        if word in self.counts or not word.isalpha():
+            return []
+        found: dict[str, Correction] = {}
+        depth = max_typos(word)
+        if depth:
+            candidates = {c for d in deletes(word, depth) for c in self.delete_map.get(d, ())}
+            for cand in candidates:
+                dist = DamerauLevenshtein.distance(word, cand, score_cutoff=depth)
+                if dist <= depth:
+                    found[cand] = Correction(cand, dist, self._cost(word, cand, dist), "typo")
+        if len(word) >= 5:
+            key = phonetic_key(word)
+            near = {c for k in {key} | _key_deletes(key) for c in self.sound_map.get(k, ())}
+            for cand in near:
+                if cand in found or abs(len(cand) - len(word)) > 3:
+                    continue
+                if DamerauLevenshtein.distance(key, phonetic_key(cand), score_cutoff=1) > 1:
+                    continue
+                dist = DamerauLevenshtein.distance(word, cand)
+                found[cand] = Correction(cand, dist, self._cost(word, cand, 2) + 0.25, "sound")
+        if not found and len(word) >= 7:
+            split = self.split(word)
+            if split:
+                found[split] = Correction(split, 1, 1.2, "split")
+        return sorted(found.values(), key=lambda c: (c.cost, c.word))[:limit]
+
+    def _cost(self, typed: str, cand: str, dist: int) -> float:
+        cost = float(dist)
+        if typed[0] != cand[0]:
+            cost += 0.5  # people rarely mistype the first letter
+        if dist == 1 and _keyboard_slip(typed, cand):
+            cost -= 0.1
+        # Frequent words are likelier intended: a small tie-breaker, never worth a whole edit.
+        return cost - 0.05 * math.log1p(self.counts.get(cand, 0)) / math.log1p(1 + max(self.counts.values(), default=1))
+
+    def split(self, word: str) -> str | None:
+        """Two known words glued together ("nervepain" -> "nerve pain"), the likeliest split."""
+        best: tuple[float, str] | None = None
+        for i in range(3, len(word) - 2):
+            left, right = word[:i], word[i:]
+            if left in self.counts and right in self.counts:
+                score = math.log1p(self.counts[left]) + math.log1p(self.counts[right])
+                if best is None or score > best[0]:
+                    best = (score, f"{left} {right}")
+        return best[1] if best else None
+
+    def completions(self, prefix: str, limit: int = 6) -> list[str]:
+        """Known words that start with `prefix`, most frequent first (the prefix excluded)."""
+        start = bisect_left(self.sorted_words, prefix)
+        matches: list[str] = []
+        for word in self.sorted_words[start:]:
+            if not word.startswith(prefix):
+                break
+            if word != prefix:
+                matches.append(word)
+        matches.sort(key=lambda w: (-self.counts[w], w))
+        return matches[:limit]
+
+
+def build_corrector(counts: Mapping[str, int]) -> Corrector:
+    """Precompute the deletion and sound-alike maps for a vocabulary."""
+    delete_map: dict[str, list[str]] = defaultdict(list)
+    sound_map: dict[str, list[str]] = defaultdict(list)
+    for word in counts:
+        if not word.isalpha() or len(word) < 3:
+            continue
+        for d in deletes(word, 2 if len(word) >= 8 else 1):
+            delete_map[d].append(word)
+        if len(word) >= 5:
+            key = phonetic_key(word)
+            for k in {key} | _key_deletes(key):
+                sound_map[k].append(word)
+    return Corrector(
+        counts=dict(counts),
+        delete_map={k: tuple(v) for k, v in delete_map.items()},
+        sound_map={k: tuple(v) for k, v in sound_map.items()},
+        sorted_words=tuple(sorted(counts)),
+    )

@@ -1,0 +1,161 @@
+"""BM25F retrieval over the whoosh index's postings: clauses of weighted alternatives."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh.reading import IndexReader
+
+from search.indexing.schema import TEXT_FIELDS
+
+# Field weights and length normalisation, chosen by measurement (docs/relevance.md).
+FIELD_WEIGHTS: Mapping[str, float] = {
+    "title": 3.0, "phrases": 2.5, "aliases": 2.5, "symptoms": 1.8,
+    "summary": 1.2, "faq": 1.0, "body": 0.6,
+}
+FIELD_B: Mapping[str, float] = {
+    "title": 0.5, "phrases": 0.6, "aliases": 0.6, "symptoms": 0.6,
+    "summary": 0.75, "faq": 0.75, "body": 0.8,
+}
+K1 = 1.2
+
+
+@dataclass(frozen=True)
+class Alt:
+    """One way to satisfy a clause: terms (all wanted), a weight, and why it is there."""
+
+    terms: tuple[str, ...]
+    weight: float
+    origin: str  # "typed", "corrected", "prefix", "joined", "split", "synonym"
+    label: str  # what to show in the explanation, e.g. "nueropathy -> neuropathy"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A slot of the query; a document scores the best of its alternatives."""
+
+    alts: tuple[Alt, ...]
+    word: str = ""
+
+
+@dataclass
+class Postings:
+    """Per-field postings of one term, plus its document frequency over all fields."""
+
+    fields: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    df: int = 0
+
+
+class FieldStats:
+    """Document lengths and postings read from a whoosh reader, cached per term."""
+
+    def __init__(self, reader: IndexReader, docnums: Sequence[int]) -> None:
+        self.reader = reader
+        self.size = len(docnums)
+        # whoosh doc numbers -> dense positions 0..size-1 (deleted documents have none)
+        top = max(docnums, default=-1) + 1
+        self.position = np.full(top, -1, dtype=np.int64)
+        self.position[np.asarray(docnums, dtype=np.int64)] = np.arange(self.size)
+        self.norm: dict[str, np.ndarray] = {}
+        for name in TEXT_FIELDS:
+            lengths = np.array([reader.doc_field_length(d, name, 0) for d in docnums], dtype=np.float64)
+            avg = float(lengths.mean()) if self.size and lengths.mean() > 0 else 1.0
+            b = FIELD_B[name]
+            self.norm[name] = 1.0 - b + b * lengths / avg
+        self._cache: dict[str, Postings] = {}
+        self.vocabulary: frozenset[str] = frozenset(
+            term for name in TEXT_FIELDS for term in _field_terms(reader, name)
+        )
+
+    def postings(self, term: str) -> Postings:
+        """Cached postings of a term in every text field."""
+        cached = self._cache.get(term)
+        if cached is not None:
+            return cached
+        result = Postings()
+        seen: list[np.ndarray] = []
+        if term in self.vocabulary:
+            for name in TEXT_FIELDS:
+                if (name, term) not in self.reader:
+                    continue
+                matcher = self.reader.postings(name, term)
+                ids: list[int] = []
+                weights: list[float] = []
+                while matcher.is_active():
+                    ids.append(matcher.id())
+                    weights.append(matcher.weight())
+                    matcher.next()
+                pos = self.position[np.asarray(ids, dtype=np.int64)]
+                keep = pos >= 0
+                docs = pos[keep]
+                result.fields[name] = (docs, np.asarray(weights, dtype=np.float64)[keep])
+                seen.append(docs)
+        result.df = int(np.unique(np.concatenate(seen)).size) if seen else 0
+        self._cache[term] = result
+        return result
+
+    def idf(self, df: int) -> float:
+        """BM25's idf, never negative."""
+        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+
+    def term_scores(self, term: str) -> np.ndarray | None:
+        """BM25F score of one term for every document (None when it occurs nowhere)."""
+        post = self.postings(term)
+        if not post.df:
+            return None
+        tf = np.zeros(self.size)
+        for name, (docs, freqs) in post.fields.items():
+            tf[docs] += FIELD_WEIGHTS[name] * freqs / self.norm[name][docs]
+        return self.idf(post.df) * tf * (K1 + 1.0) / (K1 + tf)
+
+
+def _field_terms(reader: IndexReader, name: str) -> list[str]:
+    if name not in reader.indexed_field_names():
+        return []
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name)]
+
+
+def score_clauses(stats: FieldStats, clauses: Sequence[Clause]) -> np.ndarray:
+    """Sum over clauses of the best alternative's weighted BM25F score, per document."""
+    total = np.zeros(stats.size)
+    term_cache: dict[str, np.ndarray | None] = {}
+    for clause in clauses:
+        best: np.ndarray | None = None
+        for alt in clause.alts:
+            parts = []
+            for term in alt.terms:
+                if term not in term_cache:
+                    term_cache[term] = stats.term_scores(term)
+                scores = term_cache[term]
+                if scores is not None:
+                    parts.append(scores)
+            if not parts:
+                continue
+            alt_scores = alt.weight * (sum(parts) / len(alt.terms))
+            best = alt_scores if best is None else np.maximum(best, alt_scores)
+        if best is not None:
+            total += best
+    return total
+
+
+def top_k(scores: np.ndarray, k: int) -> list[int]:
+    """Positions of the k best-scoring documents with a score above zero, best first."""
+    k = min(k, int(np.count_nonzero(scores > 0)))
+    if k <= 0:
+        return []
+    part = np.argpartition(-scores, k - 1)[:k]
+    return [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
+
+
+def matched_fields(stats: FieldStats, doc: int, terms: Sequence[str]) -> dict[str, list[str]]:
+    """For one document: which fields each of the given terms occurs in."""
+    out: dict[str, list[str]] = {}
+    for term in terms:
+        for name, (docs, _) in stats.postings(term).fields.items():
+            i = np.searchsorted(docs, doc)
+            if i < docs.size and docs[i] == doc:
+                out.setdefault(name, []).append(term)
+    return out

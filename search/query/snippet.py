@@ -1,0 +1,57 @@
+"""Snippets: the sentence of a page that best shows why it matched, matched words marked."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Collection, Iterable
+
+from search.analysis import fold, stem
+from search.pages import Page, body_text
+
+SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F'’]+")
+MAX_CHARS = 220
+
+
+def _sentences(page: Page) -> Iterable[str]:
+    yield page.summary
+    yield from page.symptoms
+    for part in SENTENCE.split(body_text(page)):
+        yield part
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(fold(w).replace("'", "")) for w in WORD.findall(text)}
+
+
+def snippet(page: Page, terms: Collection[str]) -> str:
+    """HTML-safe text with <mark> around matched words; the page summary when nothing matches."""
+    wanted = set(terms)
+    best, best_score = page.summary, 0
+    for sentence in _sentences(page):
+        if not sentence or len(sentence) < 20:
+            continue
+        score = len(_stems(sentence) & wanted)
+        if score > best_score:
+            best, best_score = sentence, score
+    return mark(_trim(best), wanted)
+
+
+def _trim(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def mark(text: str, terms: Collection[str]) -> str:
+    """Escape the text, then wrap words whose stem is in `terms` in <mark>."""
+    out: list[str] = []
+    last = 0
+    for match in WORD.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        word = match.group()
+        escaped = html.escape(word)
+        out.append(f"<mark>{escaped}</mark>" if stem(fold(word).replace("'", "")) in terms else escaped)
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)

@@ -1,0 +1,127 @@
+"""Markdown with YAML front matter (the authoring format) -> Page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from search.errors import PageError, page_error
+from search.pages import Page, with_source
+from search.sources.structure import Block, assemble
+
+LIST_FIELDS = ("icd11", "search_phrases", "aliases", "symptoms", "related", "treatments")
+TEXT_FIELDS = ("slug", "title", "summary", "icd11_label", "reviewer", "url")
+
+
+def field_line(text: str, name: str) -> int | None:
+    """The 1-based line of a top-level front-matter key, for error messages."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{name}:"):
+            return number
+    return None
+
+
+def parse_blocks(body: str, first_line: int = 1) -> list[Block]:
+    """Split a Markdown body on `##`/`###` headings."""
+    blocks: list[Block] = []
+    heading, level, lines = "", 2, []
+    for line in body.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("## ") or stripped.startswith("### "):
+            if heading or any(x.strip() for x in lines):
+                blocks.append(Block(level, heading or "Introduction", tuple(lines)))
+            level = 3 if stripped.startswith("### ") else 2
+            heading, lines = stripped.lstrip("#").strip(), []
+        elif not stripped.startswith("# "):
+            lines.append(line)
+    if heading or any(x.strip() for x in lines):
+        blocks.append(Block(level, heading or "Introduction", tuple(lines)))
+    return blocks
+
+
+def _as_list(meta: dict[str, Any], name: str, path: Path, text: str) -> tuple[str, ...]:
+    value = meta.get(name)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise page_error(
+            path,
+            f"expected a list of strings, got {type(value).__name__} {value!r:.60}",
+            f"write `{name}: [first, second]` or one `- item` per line",
+            line=field_line(text, name),
+            field=name,
+        )
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _as_text(meta: dict[str, Any], name: str, path: Path, text: str) -> str:
+    value = meta.get(name, "")
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        raise page_error(
+            path,
+            f"expected text, got a {type(value).__name__}",
+            f"write `{name}:` followed by plain text",
+            line=field_line(text, name),
+            field=name,
+        )
+    return str(value).strip()
+
+
+def parse_markdown(text: str, path: Path) -> Page:
+    """Parse one Markdown page; raises PageError naming the file, line and field."""
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the '---'
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise page_error(
+            path,
+            f"front matter is not valid YAML ({problem})",
+            "check indentation and quote values that contain ':' or start with '['",
+            line=line,
+        ) from None
+    meta = dict(post.metadata)
+    if not meta:
+        raise page_error(
+            path,
+            "no YAML front matter",
+            "start the file with '---', the page fields (slug, title, ...), then '---'",
+            line=1,
+        )
+    values: dict[str, Any] = {name: _as_list(meta, name, path, text) for name in LIST_FIELDS}
+    values.update({name: _as_text(meta, name, path, text) for name in TEXT_FIELDS})
+    if not values["title"]:
+        raise page_error(
+            path,
+            "the page has no title",
+            "add `title: ...` to the front matter",
+            line=field_line(text, "title") or 1,
+            field="title",
+        )
+    reviewed = meta.get("reviewed", "")
+    values["reviewed"] = reviewed.isoformat() if isinstance(reviewed, dt.date) else str(reviewed or "")
+    values["slug"] = values["slug"] or path.stem
+    sections, faq, references = assemble(parse_blocks(post.content))
+    page = Page(sections=sections, faq=faq, references=references, **values)
+    return with_source(page, str(path))
+
+
+def read_markdown(path: Path) -> list[Page]:
+    """Read a Markdown file into its one page."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise page_error(path, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8") from None
+    return [parse_markdown(text, path)]
+
+
+__all__ = ["PageError", "parse_markdown", "read_markdown", "field_line"]
