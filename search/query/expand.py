@@ -18,6 +18,7 @@ SPLIT_WEIGHT = 0.75
 JOIN_WEIGHT = 0.9
 PREFIX_WEIGHT = 0.85
 SYNONYM_WEIGHT = 0.5  # expansions always score below the words typed
+LONG_SYNONYM_WEIGHT = 0.5
 PREFIX_COMPLETIONS = 6
 
 
@@ -76,7 +77,9 @@ def plan(query: ParsedQuery, corrector: Corrector, vocabulary: Collection[str], 
                 alts.append(Alt((stem(completion),), PREFIX_WEIGHT - 0.03 * rank, "prefix", f"{word}… -> {completion}"))
         if alts:
             clauses.append(Clause(tuple(_dedupe(alts)), word))
-    synonyms, lexicon_clauses, phrase_texts = _expand(best_words, lexicon, vocabulary)
+    synonyms, lexicon_clauses, phrase_texts = _expand(
+        best_words, lexicon, vocabulary, LONG_SYNONYM_WEIGHT if query.long else SYNONYM_WEIGHT
+    )
     clauses.extend(lexicon_clauses)
     corrected_text = " ".join(best_words)
     phrase_texts.insert(0, (query.text, 1.0))
@@ -112,7 +115,7 @@ def _dedupe(alts: list[Alt]) -> list[Alt]:
     return list(best.values())
 
 
-def _expand(words: list[str], lexicon: Lexicon, vocabulary: Collection[str]) -> tuple[list[tuple[str, str]], list[Clause], list[tuple[str, float]]]:
+def _expand(words: list[str], lexicon: Lexicon, vocabulary: Collection[str], base: float) -> tuple[list[tuple[str, str]], list[Clause], list[tuple[str, float]]]:
     """Lexicon spans of the (corrected) words -> synonym clauses and phrase texts."""
     keys = [stem(w) for w in words if not is_stop(w)]
     surface = [w for w in words if not is_stop(w)]
@@ -132,7 +135,7 @@ def _expand(words: list[str], lexicon: Lexicon, vocabulary: Collection[str]) -> 
                 if not terms or set(exp.terms) <= typed:
                     continue
                 # Longer matched spans are stronger evidence than a single common word.
-                weight = SYNONYM_WEIGHT * (1.0 + 0.25 * (n - 1)) * len(terms) / len(exp.terms)
+                weight = base * (1.0 + 0.25 * (n - 1)) * len(terms) / len(exp.terms)
                 alts.append(Alt(exp.terms, weight, "synonym", f"{' '.join(surface[start:start + n])} -> {exp.text}"))
                 synonyms.append((" ".join(surface[start : start + n]), exp.text))
                 phrases.append((exp.text, SYNONYM_WEIGHT))

@@ -21,10 +21,10 @@ from search.query import confidence as conf
 from search.query.correct import Corrector, build_corrector
 from search.query.expand import Plan, plan
 from search.query.parse import parse
-from search.query.rerank import best_phrase
+from search.query.rerank import phrase_scores
 from search.query.results import Hit, Matched, SearchResult
-from search.query.retrieve import FieldStats, matched_fields, score_clauses, top_k
-from search.query.snippet import snippet
+from search.query.retrieve import LONG_FIELD_WEIGHTS, LONG_IDF_POWER, Alt, FieldStats, matched_fields, score_clauses, top_k
+from search.query.snippet import Sentences, sentences, snippet
 from search.safety import SafetyRules, load_rules, notice
 from search.settings import Settings
 
@@ -43,6 +43,7 @@ class Snapshot:
     stats: FieldStats
     pages: tuple[Page, ...]
     phrases: tuple[tuple[str, ...], ...]
+    sentences: tuple[Sentences, ...]
     corrector: Corrector
     lexicon: Lexicon
 
@@ -81,6 +82,7 @@ def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
         stats=FieldStats(reader, docnums),
         pages=tuple(pages),
         phrases=tuple(tuple(s.lower() for s in group) for group in phrases),
+        sentences=tuple(sentences(p) for p in pages),
         corrector=build_corrector(counts),
         lexicon=lexicon,
     )
@@ -134,16 +136,17 @@ class Searcher:
         query = parse(raw)
         safety = notice(raw, self.rules, self.settings.crisis_message, self.settings.crisis_lines)
         the_plan = plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon)
-        scores = score_clauses(snap.stats, the_plan.clauses)
+        if query.long:
+            scores = score_clauses(snap.stats, the_plan.clauses, LONG_FIELD_WEIGHTS, LONG_IDF_POWER)
+        else:
+            scores = score_clauses(snap.stats, the_plan.clauses)
         candidates = top_k(scores, max(CANDIDATES, offset + limit))
         ranked = _rerank(snap, the_plan, scores, candidates, query.long)
         total = int(np.count_nonzero(scores > 0))
         hits = tuple(
-            _hit(snap, the_plan, doc, final, feats)
-            for doc, final, feats in ranked[offset : offset + limit]
+            _hit(snap, the_plan, ranked, i) for i in range(offset, min(offset + limit, len(ranked)))
         )
-        top_conf = hits[0].confidence if hits and offset == 0 else (ranked[0][2] if ranked else 0.0)
-        top_conf = conf.confidence(ranked[0][2]) if ranked else 0.0
+        top_conf = conf.confidence(_features(snap, the_plan, ranked, 0)) if ranked else 0.0
         corrected = _did_you_mean(the_plan, hits)
         return SearchResult(
             query=raw,
@@ -157,62 +160,61 @@ class Searcher:
         )
 
 
-def _rerank(
-    snap: Snapshot, the_plan: Plan, scores: np.ndarray, candidates: list[int], long: bool
-) -> list[tuple[int, float, conf.Features]]:
+Ranked = list[tuple[int, float, float, str]]  # (doc, final score, phrase score, phrase)
+
+
+def _rerank(snap: Snapshot, the_plan: Plan, scores: np.ndarray, candidates: list[int], long: bool) -> Ranked:
     """Add the phrase stage to normalised BM25F and order candidates by the sum."""
     if not candidates:
         return []
     top = float(scores[candidates[0]])
     weight = LONG_PHRASE_WEIGHT if long else PHRASE_WEIGHT
-    rows = []
-    for doc in candidates:
-        phrase, _ = best_phrase(the_plan.phrase_texts, snap.phrases[doc])
-        rows.append((doc, float(scores[doc]) / top + weight * phrase * phrase, phrase))
+    phrases = phrase_scores(the_plan.phrase_texts, [snap.phrases[d] for d in candidates])
+    rows = [
+        (doc, float(scores[doc]) / top + weight * sim * sim, sim, which)
+        for doc, (sim, which) in zip(candidates, phrases, strict=True)
+    ]
     rows.sort(key=lambda r: -r[1])
-    out = []
+    return rows
+
+
+def _features(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> conf.Features:
+    """Confidence features of the i-th ranked hit."""
+    doc, final, phrase, _ = ranked[i]
+    nxt = ranked[i + 1][1] if i + 1 < len(ranked) else 0.0
     clauses = the_plan.clauses
-    for i, (doc, final, phrase) in enumerate(rows):
-        nxt = rows[i + 1][1] if i + 1 < len(rows) else 0.0
-        hit_clauses = [c for c in clauses if _clause_hit(snap, c, doc)]
-        typed = [c for c in hit_clauses if any(a.origin == "typed" and _alt_hit(snap, a, doc) for a in c.alts)]
-        feats = conf.Features(
-            coverage=len(hit_clauses) / len(clauses) if clauses else 0.0,
-            margin=max(0.0, (final - nxt) / final) if final > 0 else 0.0,
-            phrase=phrase,
-            exact=len(typed) / len(hit_clauses) if hit_clauses else 0.0,
-        )
-        out.append((doc, final, feats))
-    return out
+    hit_clauses = [c for c in clauses if any(_alt_hit(snap, a, doc) for a in c.alts)]
+    typed = [c for c in hit_clauses if any(a.origin == "typed" and _alt_hit(snap, a, doc) for a in c.alts)]
+    return conf.Features(
+        coverage=len(hit_clauses) / len(clauses) if clauses else 0.0,
+        margin=max(0.0, (final - nxt) / final) if final > 0 else 0.0,
+        phrase=phrase,
+        exact=len(typed) / len(hit_clauses) if hit_clauses else 0.0,
+    )
 
 
-def _alt_hit(snap: Snapshot, alt: object, doc: int) -> bool:
-    terms = getattr(alt, "terms", ())
-    return any(matched_fields(snap.stats, doc, [t]) for t in terms)
+def _alt_hit(snap: Snapshot, alt: Alt, doc: int) -> bool:
+    return any(snap.stats.contains(t, doc) for t in alt.terms)
 
 
-def _clause_hit(snap: Snapshot, clause: object, doc: int) -> bool:
-    return any(_alt_hit(snap, a, doc) for a in getattr(clause, "alts", ()))
-
-
-def _hit(snap: Snapshot, the_plan: Plan, doc: int, final: float, feats: conf.Features) -> Hit:
+def _hit(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> Hit:
+    doc, final, phrase_score, phrase = ranked[i]
     page = snap.pages[doc]
     used = [a for c in the_plan.clauses for a in c.alts if _alt_hit(snap, a, doc)]
     terms = sorted({t for a in used for t in a.terms})
-    _, phrase = best_phrase(the_plan.phrase_texts, snap.phrases[doc])
     return Hit(
         slug=page.slug,
         title=page.title,
         url=page.url or f"/conditions/{page.slug}",
         summary=page.summary,
         icd11=page.icd11,
-        snippet=snippet(page, terms),
+        snippet=snippet(page.summary, snap.sentences[doc], terms),
         score=round(final, 4),
-        confidence=round(conf.confidence(feats), 3),
+        confidence=round(conf.confidence(_features(snap, the_plan, ranked, i)), 3),
         matched=Matched(
             fields=matched_fields(snap.stats, doc, terms),
             phrase=phrase,
-            phrase_score=round(feats.phrase, 3),
+            phrase_score=round(phrase_score, 3),
             corrections=tuple(dict.fromkeys(a.label for a in used if a.origin in ("corrected", "joined"))),
             synonyms=tuple(dict.fromkeys(a.label for a in used if a.origin == "synonym")),
             completions=tuple(dict.fromkeys(a.label for a in used if a.origin == "prefix")),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 MIN_SIMILARITY = 0.6
 
@@ -16,12 +17,29 @@ def similarity(query: str, phrase: str) -> float:
     return (fuzz.token_set_ratio(query, phrase) + fuzz.token_sort_ratio(query, phrase)) / 200.0
 
 
-def best_phrase(texts: Sequence[tuple[str, float]], phrases: Sequence[str]) -> tuple[float, str]:
-    """The best weighted similarity of any query text to any of a page's phrases."""
-    best, which = 0.0, ""
-    for text, weight in texts:
-        for phrase in phrases:
-            sim = similarity(text, phrase) * weight
-            if sim > best:
-                best, which = sim, phrase
-    return (best, which) if best >= MIN_SIMILARITY else (0.0, "")
+def phrase_scores(
+    texts: Sequence[tuple[str, float]], groups: Sequence[Sequence[str]]
+) -> list[tuple[float, str]]:
+    """For each group (a page's phrases): the best weighted similarity and that phrase."""
+    flat = [p for group in groups for p in group]
+    if not flat or not texts:
+        return [(0.0, "")] * len(groups)
+    queries = [t for t, _ in texts]
+    weights = np.array([w for _, w in texts])[:, None]
+    sims = (
+        process.cdist(queries, flat, scorer=fuzz.token_set_ratio, dtype=np.float32)
+        + process.cdist(queries, flat, scorer=fuzz.token_sort_ratio, dtype=np.float32)
+    ) / 200.0
+    best_per_phrase = (sims * weights).max(axis=0)
+    out: list[tuple[float, str]] = []
+    start = 0
+    for group in groups:
+        end = start + len(group)
+        if end == start:
+            out.append((0.0, ""))
+            continue
+        i = int(np.argmax(best_per_phrase[start:end]))
+        score = float(best_per_phrase[start + i])
+        out.append((score, group[i]) if score >= MIN_SIMILARITY else (0.0, ""))
+        start = end
+    return out

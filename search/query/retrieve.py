@@ -20,6 +20,13 @@ FIELD_B: Mapping[str, float] = {
     "title": 0.5, "phrases": 0.6, "aliases": 0.6, "symptoms": 0.6,
     "summary": 0.75, "faq": 0.75, "body": 0.8,
 }
+# A pasted description names many symptoms: one of them in a title must not outweigh a page
+# whose text explains several (measured on the long dev sets, docs/relevance.md).
+LONG_FIELD_WEIGHTS: Mapping[str, float] = {
+    "title": 1.5, "phrases": 1.5, "aliases": 1.5, "symptoms": 1.8,
+    "summary": 1.5, "faq": 0.8, "body": 0.6,
+}
+LONG_IDF_POWER = 1.0
 K1 = 1.2
 
 
@@ -47,6 +54,7 @@ class Postings:
 
     fields: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     df: int = 0
+    docs: frozenset[int] = frozenset()
 
 
 class FieldStats:
@@ -93,23 +101,31 @@ class FieldStats:
                 docs = pos[keep]
                 result.fields[name] = (docs, np.asarray(weights, dtype=np.float64)[keep])
                 seen.append(docs)
-        result.df = int(np.unique(np.concatenate(seen)).size) if seen else 0
+        union = np.unique(np.concatenate(seen)) if seen else np.empty(0, dtype=np.int64)
+        result.df = int(union.size)
+        result.docs = frozenset(int(d) for d in union)
         self._cache[term] = result
         return result
+
+    def contains(self, term: str, doc: int) -> bool:
+        """Whether the document has the term in any text field."""
+        return doc in self.postings(term).docs
 
     def idf(self, df: int) -> float:
         """BM25's idf, never negative."""
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
-    def term_scores(self, term: str) -> np.ndarray | None:
+    def term_scores(
+        self, term: str, weights: Mapping[str, float] = FIELD_WEIGHTS, idf_power: float = 1.0
+    ) -> np.ndarray | None:
         """BM25F score of one term for every document (None when it occurs nowhere)."""
         post = self.postings(term)
         if not post.df:
             return None
         tf = np.zeros(self.size)
         for name, (docs, freqs) in post.fields.items():
-            tf[docs] += FIELD_WEIGHTS[name] * freqs / self.norm[name][docs]
-        return self.idf(post.df) * tf * (K1 + 1.0) / (K1 + tf)
+            tf[docs] += weights[name] * freqs / self.norm[name][docs]
+        return self.idf(post.df) ** idf_power * tf * (K1 + 1.0) / (K1 + tf)
 
 
 def _field_terms(reader: IndexReader, name: str) -> list[str]:
@@ -118,7 +134,12 @@ def _field_terms(reader: IndexReader, name: str) -> list[str]:
     return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name)]
 
 
-def score_clauses(stats: FieldStats, clauses: Sequence[Clause]) -> np.ndarray:
+def score_clauses(
+    stats: FieldStats,
+    clauses: Sequence[Clause],
+    weights: Mapping[str, float] = FIELD_WEIGHTS,
+    idf_power: float = 1.0,
+) -> np.ndarray:
     """Sum over clauses of the best alternative's weighted BM25F score, per document."""
     total = np.zeros(stats.size)
     term_cache: dict[str, np.ndarray | None] = {}
@@ -128,7 +149,7 @@ def score_clauses(stats: FieldStats, clauses: Sequence[Clause]) -> np.ndarray:
             parts = []
             for term in alt.terms:
                 if term not in term_cache:
-                    term_cache[term] = stats.term_scores(term)
+                    term_cache[term] = stats.term_scores(term, weights, idf_power)
                 scores = term_cache[term]
                 if scores is not None:
                     parts.append(scores)

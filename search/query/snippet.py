@@ -14,25 +14,25 @@ WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F'’]+")
 MAX_CHARS = 220
 
 
-def _sentences(page: Page) -> Iterable[str]:
-    yield page.summary
-    yield from page.symptoms
-    for part in SENTENCE.split(body_text(page)):
-        yield part
+Sentences = tuple[tuple[str, frozenset[str]], ...]
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(fold(w).replace("'", "")) for w in WORD.findall(text)}
+def sentences(page: Page) -> Sentences:
+    """A page's candidate snippet sentences with their stems, computed once per generation."""
+    texts: Iterable[str] = (page.summary, *page.symptoms, *SENTENCE.split(body_text(page)))
+    return tuple((t, _stems(t)) for t in texts if t and len(t) >= 20)
 
 
-def snippet(page: Page, terms: Collection[str]) -> str:
-    """HTML-safe text with <mark> around matched words; the page summary when nothing matches."""
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(fold(w).replace("'", "")) for w in WORD.findall(text))
+
+
+def snippet(summary: str, candidates: Sentences, terms: Collection[str]) -> str:
+    """HTML-safe text with <mark> around matched words; the summary when nothing matches."""
     wanted = set(terms)
-    best, best_score = page.summary, 0
-    for sentence in _sentences(page):
-        if not sentence or len(sentence) < 20:
-            continue
-        score = len(_stems(sentence) & wanted)
+    best, best_score = summary, 0
+    for sentence, stems in candidates:
+        score = len(stems & wanted)
         if score > best_score:
             best, best_score = sentence, score
     return mark(_trim(best), wanted)
