@@ -77,17 +77,9 @@ PHONETIC_RULES: tuple[tuple[str, str], ...] = (
 
 def qwerty_neighbours() -> dict[str, str]:
     """Map each letter to the letters on the keys around it."""
-    grid = {
-        ch: (r, c + 0.5 * r)
-        for r, row in enumerate(QWERTY_ROWS)
-        for c, ch in enumerate(row)
-    }
+    grid = {ch: (r, c + 0.5 * r) for r, row in enumerate(QWERTY_ROWS) for c, ch in enumerate(row)}
     return {
-        a: "".join(
-            b
-            for b, (rb, cb) in grid.items()
-            if b != a and abs(ra - rb) <= 1 and abs(ca - cb) <= 1
-        )
+        a: "".join(b for b, (rb, cb) in grid.items() if b != a and abs(ra - rb) <= 1 and abs(ca - cb) <= 1)
         for a, (ra, ca) in grid.items()
     }
 
@@ -101,12 +93,7 @@ def read_topics(path: Path) -> tuple[list[str], set[str]]:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     titles = [row["title"] for row in rows]
     names = {t.casefold() for t in titles}
-    names |= {
-        a.strip().casefold()
-        for row in rows
-        for a in (row["also_called"] or "").split("|")
-        if a.strip()
-    }
+    names |= {a.strip().casefold() for row in rows for a in (row["also_called"] or "").split("|") if a.strip()}
     return titles, names
 
 
@@ -130,11 +117,7 @@ def apply_kind(word: str, kind: str, rng: random.Random) -> str | None:
         i = rng.randrange(1, n - 1 if word.endswith("s") else n)
         return word[:i] + word[i + 1 :]
     if kind == "double":
-        spots = [
-            i
-            for i in range(1, n)
-            if word[i] != word[i - 1] and (i + 1 >= n or word[i] != word[i + 1])
-        ]
+        spots = [i for i in range(1, n) if word[i] != word[i - 1] and (i + 1 >= n or word[i] != word[i + 1])]
         if not spots:
             return None
         i = rng.choice(spots)
@@ -161,11 +144,7 @@ def restore_case(original: str, edited: str) -> str:
 def misspell(title: str, rng: random.Random) -> str:
     """Return the title with one or two typos of one randomly chosen kind."""
     parts = re.split(r"([A-Za-z]+)", title)
-    slots = {
-        i: edit_capacity(p)
-        for i, p in enumerate(parts)
-        if i % 2 == 1 and edit_capacity(p)
-    }
+    slots = {i: edit_capacity(p) for i, p in enumerate(parts) if i % 2 == 1 and edit_capacity(p)}
     edits = 2 if max(slots.values()) > 1 and rng.random() < TWO_EDIT_RATE else 1
     kind = rng.choice(KINDS)
     for _ in range(edits):
@@ -181,13 +160,9 @@ def misspell(title: str, rng: random.Random) -> str:
     return query.lower() if rng.random() < LOWERCASE_RATE else query
 
 
-def build(
-    titles: list[str], names: set[str], rng: random.Random
-) -> list[tuple[str, str]]:
+def build(titles: list[str], names: set[str], rng: random.Random) -> list[tuple[str, str]]:
     """Return (query, expected title) pairs for a seeded sample of editable titles."""
-    editable = [
-        t for t in titles if any(edit_capacity(w) for w in re.findall(r"[A-Za-z]+", t))
-    ]
+    editable = [t for t in titles if any(edit_capacity(w) for w in re.findall(r"[A-Za-z]+", t))]
     pairs: list[tuple[str, str]] = []
     seen: set[str] = set()
     for title in rng.sample(editable, SAMPLE_SIZE):

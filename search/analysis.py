@@ -10,13 +10,23 @@ from functools import lru_cache
 from whoosh.analysis import Composable, Token, Tokenizer
 
 # Bump whenever tokens change: an index built with another version must be rebuilt.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 _PUNCT = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": " ", "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": " ",
+        "\u2212": "-",
     }
 )
 TOKEN = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*(?:-[a-z0-9]+(?:[.'][a-z0-9]+)*)*")
@@ -24,16 +34,107 @@ CODE = re.compile(r"^(?=.*\d)[a-z0-9]{2,}(?:\.[a-z0-9]+)*$")
 
 # Small on purpose: negations, time and place words carry meaning in health queries.
 STOP_WORDS = frozenset(
-    """a an the and or of to is are was were be been being am it its this that these those
-    i im ive me my mine we our you your he she they them their his her do does did doing
-    have has had having so very just really what which who whom how can could would should
-    will shall may might must about as at by from into than then there here too also get got
-    if but because while any some such s t""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "im",
+        "ive",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "our",
+        "you",
+        "your",
+        "he",
+        "she",
+        "they",
+        "them",
+        "their",
+        "his",
+        "her",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "so",
+        "very",
+        "just",
+        "really",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "how",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "about",
+        "as",
+        "at",
+        "by",
+        "from",
+        "into",
+        "than",
+        "then",
+        "there",
+        "here",
+        "too",
+        "also",
+        "get",
+        "got",
+        "if",
+        "but",
+        "because",
+        "while",
+        "any",
+        "some",
+        "such",
+        "s",
+        "t",
+    ]
 )
-KEEP_WORDS = frozenset("not no nor never without after since before during in on".split())
+KEEP_WORDS = frozenset(["not", "no", "nor", "never", "without", "after", "since", "before", "during", "in", "on"])
 IRREGULAR = {
-    "feet": "foot", "teeth": "tooth", "children": "child", "women": "woman", "men": "man",
-    "lice": "louse", "mice": "mouse", "geese": "goose", "people": "person",
+    "feet": "foot",
+    "teeth": "tooth",
+    "children": "child",
+    "women": "woman",
+    "men": "man",
+    "lice": "louse",
+    "mice": "mouse",
+    "geese": "goose",
+    "people": "person",
 }
 VOWELS = frozenset("aeiou")
 
@@ -70,8 +171,9 @@ def compounds(text: str) -> list[str]:
 
 def _measure(stem: str) -> int:
     """Porter's m: the number of vowel-consonant sequences."""
-    form = "".join("v" if c in VOWELS or (c == "y" and i > 0 and stem[i - 1] not in VOWELS) else "c"
-                   for i, c in enumerate(stem))
+    form = "".join(
+        "v" if c in VOWELS or (c == "y" and i > 0 and stem[i - 1] not in VOWELS) else "c" for i, c in enumerate(stem)
+    )
     return len(re.findall(r"v+c+", form))
 
 
@@ -82,7 +184,7 @@ def _has_vowel(stem: str) -> bool:
 def _cvc(stem: str) -> bool:
     if len(stem) < 3:
         return False
-    a, b, c = stem[-3:]
+    a, b, c = stem[-3], stem[-2], stem[-1]
     return a not in VOWELS and b in VOWELS and c not in VOWELS and c not in "wxy"
 
 
@@ -91,7 +193,7 @@ def stem(word: str) -> str:
     """Light stemming: plurals, -ed and -ing, a final e; medical roots are left alone."""
     if word in IRREGULAR:
         return IRREGULAR[word]
-    if len(word) <= 3 or not word.isalpha():
+    if len(word) <= 3 or not word.isalpha() or word in KEEP_WORDS:
         return word
     w = word
     if w.endswith("sses"):

@@ -13,7 +13,7 @@ from search.settings import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
+    settings = Settings()  # reads CONDSEARCH_* from the environment: the CLI is the edge
     if getattr(args, "index_dir", None):
         settings = settings.model_copy(update={"index_dir": Path(args.index_dir)})
     return settings
@@ -121,7 +121,45 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     for r in reports:
         for miss in r.misses[: args.misses]:
-            print(f"miss [{Path(r.file).name}] {miss.query!r}: expected {'|'.join(miss.expected)}, got {list(miss.got)} (rank {miss.rank})")
+            print(
+                f"miss [{Path(r.file).name}] {miss.query!r}: expected {'|'.join(miss.expected)}, "
+                f"got {list(miss.got)} (rank {miss.rank})"
+            )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the API and the search page; build the default index first if there is none."""
+    import logging
+    import os
+
+    import uvicorn
+
+    from search.indexing.store import current_generation
+
+    settings = _settings(args)
+    if current_generation(settings.index_dir) is None:
+        print(f"no index in {settings.index_dir}: building it from {settings.conditions_dir}", file=sys.stderr)
+        code = cmd_index(argparse.Namespace(sources=[], map=None, strict=False, index_dir=args.index_dir))
+        if current_generation(settings.index_dir) is None:
+            return code or 1
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "access_log": False,  # uvicorn's log holds client addresses and query strings; ours holds neither
+        "server_header": False,
+        "proxy_headers": False,
+        "log_level": "info",
+    }
+    if args.workers > 1:
+        # Worker processes build their own settings from the environment: hand ours over.
+        os.environ["CONDSEARCH_INDEX_DIR"] = str(settings.index_dir)
+        uvicorn.run("search.api.app:app_from_environment", factory=True, workers=args.workers, **options)
+    else:
+        from search.api.app import create_app
+
+        uvicorn.run(create_app(settings), **options)
     return 0
 
 
@@ -156,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--misses", type=int, default=20, help="misses to print per file")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="serve the API and search page (builds the default index if missing)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--index-dir")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

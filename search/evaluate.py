@@ -47,10 +47,13 @@ class Report:
     def as_dict(self) -> dict[str, object]:
         """JSON-ready figures and misses."""
         return {
-            "file": self.file, "queries": self.queries,
-            "accuracy@1": round(self.accuracy_at_1, 4), "mrr@10": round(self.mrr_at_10, 4),
+            "file": self.file,
+            "queries": self.queries,
+            "accuracy@1": round(self.accuracy_at_1, 4),
+            "mrr@10": round(self.mrr_at_10, 4),
             "recall@5": round(self.recall_at_5, 4),
-            "p50_ms": round(self.p50_ms, 2), "p99_ms": round(self.p99_ms, 2),
+            "p50_ms": round(self.p50_ms, 2),
+            "p99_ms": round(self.p99_ms, 2),
             "misses": [
                 {"query": m.query, "expected": list(m.expected), "got": list(m.got), "rank": m.rank}
                 for m in self.misses
@@ -83,12 +86,10 @@ def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def evaluate(
-    path: Path, search: Callable[[str], SearchResult], keep_misses: int = 1000
-) -> Report:
+def evaluate(path: Path, search: Callable[[str], SearchResult], keep_misses: int = 1000) -> Report:
     """Run every case through `search` and score the rankings."""
     cases = read_cases(path)
     hits1 = 0

@@ -71,9 +71,7 @@ def parse_entries(data: object, source: str) -> list[tuple[list[str], list[str]]
             raise LexiconError(f"{where}: expected `synonyms: [...]` or `from: [...]` + `to: [...]`")
         unknown = set(entry) - {"synonyms", "from", "to", "note"}
         if unknown:
-            raise LexiconError(
-                f"{where}: unknown key(s) {sorted(unknown)}; use synonyms, from, to or note"
-            )
+            raise LexiconError(f"{where}: unknown key(s) {sorted(unknown)}; use synonyms, from, to or note")
         if "synonyms" in entry:
             if "from" in entry or "to" in entry:
                 raise LexiconError(f"{where}: use either `synonyms` or `from`/`to`, not both")

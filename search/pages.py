@@ -79,11 +79,7 @@ def section_text(section: Section) -> str:
 def body_text(page: Page) -> str:
     """The page's prose for indexing: every section except FAQ and references."""
     skip = ("frequently asked", "references")
-    return "\n".join(
-        f"{s.heading}\n{section_text(s)}"
-        for s in page.sections
-        if not s.heading.lower().startswith(skip)
-    )
+    return "\n".join(f"{s.heading}\n{section_text(s)}" for s in page.sections if not s.heading.lower().startswith(skip))
 
 
 def page_to_dict(page: Page) -> dict[str, object]:
@@ -135,9 +131,7 @@ def check_page(page: Page) -> list[Problem]:
     problems: list[Problem] = []
     where = page.source or page.slug
     if not page.title.strip():
-        problems.append(
-            Problem(where, "the page has no title", "add a non-empty `title`", field="title")
-        )
+        problems.append(Problem(where, "the page has no title", "add a non-empty `title`", field="title"))
     if not SLUG.match(page.slug):
         problems.append(
             Problem(

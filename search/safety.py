@@ -52,8 +52,10 @@ def load_rules(path: Path) -> SafetyRules:
 def _same(pattern: str, word: str, stems: bool) -> bool:
     if pattern == word or (stems and stem(pattern) == stem(word)):
         return True
-    if len(pattern) < 5 or not word or word[0] != pattern[0]:
+    if len(pattern) < 4 or not word or word[0] != pattern[0]:
         return False
+    if len(pattern) == 4 and sorted(pattern) != sorted(word):
+        return False  # short words: only swapped letters ("wnat"), never another word ("what")
     return DamerauLevenshtein.distance(pattern, word, score_cutoff=1) <= 1
 
 

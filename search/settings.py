@@ -20,19 +20,17 @@ class Settings(BaseSettings):
     conditions_dir: Path = Field(
         PROJECT_ROOT / "data" / "conditions", description="The built-in corpus of condition pages."
     )
-    lexicon_dir: Path = Field(
-        PROJECT_ROOT / "data" / "lexicon", description="Lay-to-clinical vocabulary (YAML)."
-    )
-    safety_file: Path = Field(
-        PROJECT_ROOT / "data" / "safety.yaml", description="Crisis phrases and their exceptions."
-    )
+    lexicon_dir: Path = Field(PROJECT_ROOT / "data" / "lexicon", description="Lay-to-clinical vocabulary (YAML).")
+    safety_file: Path = Field(PROJECT_ROOT / "data" / "safety.yaml", description="Crisis phrases and their exceptions.")
     data_dir: Path = Field(PROJECT_ROOT / "var", description="Runtime data (analytics database).")
     unmatched_threshold: float = Field(
         0.35, ge=0.0, le=1.0, description="Top confidence below this marks a query unmatched."
     )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser (none by default)."
+    )
     crisis_message: str = Field(
-        "If you are thinking about suicide or harming yourself, you are not alone and help is "
-        "available now.",
+        "If you are thinking about suicide or harming yourself, you are not alone and help is available now.",
         description="Text of the safety notice shown above results.",
     )
     crisis_lines: list[str] = Field(

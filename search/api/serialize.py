@@ -5,16 +5,40 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from search.pages import Page
 from search.query.results import SearchResult
+from search.query.suggest import Suggestion
 
 
-def result_to_dict(result: SearchResult, query_id: str | None = None) -> dict[str, Any]:
-    """The public shape of a search result."""
+def result_to_dict(result: SearchResult) -> dict[str, Any]:
+    """The library result as plain data."""
     data = asdict(result)
-    data.pop("unmatched")
     data.pop("generation")
     data["took_ms"] = round(result.took_ms, 2)
-    data["unmatched"] = result.unmatched
-    if query_id is not None:
-        data = {"query_id": query_id, **data}
+    if result.safety is not None:
+        data["safety"] = {"message": result.safety.message, "lines": list(result.safety.lines)}
     return data
+
+
+def search_response(query_id: str, result: SearchResult, fallback: list[Suggestion]) -> dict[str, Any]:
+    """The public shape of GET /search."""
+    data = result_to_dict(result)
+    data["query_id"] = query_id
+    data["suggestions"] = [{"slug": s.slug, "title": s.title, "url": f"/conditions/{s.slug}"} for s in fallback]
+    return data
+
+
+def suggest_response(query: str, suggestions: list[Suggestion]) -> dict[str, Any]:
+    """The public shape of GET /suggest."""
+    return {"query": query, "suggestions": [asdict(s) for s in suggestions]}
+
+
+def condition_summary(page: Page) -> dict[str, Any]:
+    """A page as listed by GET /conditions."""
+    return {
+        "slug": page.slug,
+        "title": page.title,
+        "url": page.url or f"/conditions/{page.slug}",
+        "summary": page.summary,
+        "icd11": list(page.icd11),
+    }

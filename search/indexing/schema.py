@@ -12,6 +12,8 @@ from search.pages import Page, body_text, page_to_dict
 SCHEMA_VERSION = "2"
 # The searchable text fields, in the order the ranker reports them.
 TEXT_FIELDS = ("title", "phrases", "aliases", "symptoms", "summary", "faq", "body")
+# Fields the ranker scores: the text fields and the exact ICD-11 ids.
+SCORED_FIELDS = (*TEXT_FIELDS, "icd")
 
 
 def build_schema() -> Schema:

@@ -55,8 +55,7 @@ def read_manifest(generation: Path) -> dict[str, Any]:
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise IndexMismatchError(
-            f"index generation {str(generation)!r} has a corrupt {MANIFEST}; "
-            "run `condsearch index` to rebuild"
+            f"index generation {str(generation)!r} has a corrupt {MANIFEST}; run `condsearch index` to rebuild"
         ) from None
     found = (data.get("schema"), data.get("analyzer"))
     if found != (SCHEMA_VERSION, ANALYZER_VERSION):

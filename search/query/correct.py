@@ -16,12 +16,38 @@ PREFIX = 7  # deletes are taken of the first 7 letters (SymSpell's prefix trick)
 QWERTY = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 _POS = {c: (r, i) for r, row in enumerate(QWERTY) for i, c in enumerate(row)}
 PHONETIC = [
-    (r"^pn", "n"), (r"^ps", "s"), (r"^kn", "n"), (r"^x", "z"), (r"ph", "f"), (r"ck", "k"),
-    (r"que$", "k"), (r"q", "k"), (r"ce", "se"), (r"ci", "si"), (r"cy", "si"), (r"c", "k"),
-    (r"tion", "shun"), (r"sion", "shun"), (r"sch", "sk"), (r"ch", "k"), (r"eu", "u"),
-    (r"ae", "e"), (r"oe", "e"), (r"y", "i"), (r"ie", "i"), (r"ei", "i"), (r"ee", "i"),
-    (r"ea", "i"), (r"ou", "u"), (r"oo", "u"), (r"z", "s"), (r"gh", "g"), (r"wh", "w"),
-    (r"(?<=[a-z])h", ""), (r"([a-z])\1+", r"\1"), (r"(?<=.)[aeiou]+$", ""),
+    (r"^pn", "n"),
+    (r"^ps", "s"),
+    (r"^kn", "n"),
+    (r"^x", "z"),
+    (r"ph", "f"),
+    (r"ck", "k"),
+    (r"que$", "k"),
+    (r"q", "k"),
+    (r"ce", "se"),
+    (r"ci", "si"),
+    (r"cy", "si"),
+    (r"c", "k"),
+    (r"tion", "shun"),
+    (r"sion", "shun"),
+    (r"sch", "sk"),
+    (r"ch", "k"),
+    (r"eu", "u"),
+    (r"ae", "e"),
+    (r"oe", "e"),
+    (r"y", "i"),
+    (r"ie", "i"),
+    (r"ei", "i"),
+    (r"ee", "i"),
+    (r"ea", "i"),
+    (r"ou", "u"),
+    (r"oo", "u"),
+    (r"z", "s"),
+    (r"gh", "g"),
+    (r"wh", "w"),
+    (r"(?<=[a-z])h", ""),
+    (r"([a-z])\1+", r"\1"),
+    (r"(?<=.)[aeiou]+$", ""),
 ]
 _PHONETIC = [(re.compile(a), b) for a, b in PHONETIC]
 
@@ -43,8 +69,9 @@ def deletes(word: str, depth: int) -> set[str]:
     head = word[:PREFIX]
     out = {head}
     for k in range(1, min(depth, len(head) - 1) + 1):
-        out.update("".join(c for i, c in enumerate(head) if i not in drop)
-                   for drop in combinations(range(len(head)), k))
+        out.update(
+            "".join(c for i, c in enumerate(head) if i not in drop) for drop in combinations(range(len(head)), k)
+        )
     return out
 
 
@@ -57,7 +84,7 @@ def _keyboard_slip(a: str, b: str) -> bool:
     """Whether two same-length words differ by one key struck next to the right one."""
     if len(a) != len(b):
         return False
-    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
     if len(diff) != 1 or diff[0][0] not in _POS or diff[0][1] not in _POS:
         return False
     (r1, c1), (r2, c2) = _POS[diff[0][0]], _POS[diff[0][1]]

@@ -34,7 +34,13 @@ class Plan:
 
 
 def _correction_alt(word: str, fix: Correction) -> Alt:
-    weight = SOUND_WEIGHT if fix.kind == "sound" else SPLIT_WEIGHT if fix.kind == "split" else TYPO_WEIGHT.get(fix.distance, 0.55)
+    weight = (
+        SOUND_WEIGHT
+        if fix.kind == "sound"
+        else SPLIT_WEIGHT
+        if fix.kind == "split"
+        else TYPO_WEIGHT.get(fix.distance, 0.55)
+    )
     terms = tuple(stem(w) for w in fix.word.split() if not is_stop(w))
     return Alt(terms, weight, "corrected", f"{word} -> {fix.word}")
 
@@ -115,7 +121,9 @@ def _dedupe(alts: list[Alt]) -> list[Alt]:
     return list(best.values())
 
 
-def _expand(words: list[str], lexicon: Lexicon, vocabulary: Collection[str], base: float) -> tuple[list[tuple[str, str]], list[Clause], list[tuple[str, float]]]:
+def _expand(
+    words: list[str], lexicon: Lexicon, vocabulary: Collection[str], base: float
+) -> tuple[list[tuple[str, str]], list[Clause], list[tuple[str, float]]]:
     """Lexicon spans of the (corrected) words -> synonym clauses and phrase texts."""
     keys = [stem(w) for w in words if not is_stop(w)]
     surface = [w for w in words if not is_stop(w)]
@@ -132,11 +140,13 @@ def _expand(words: list[str], lexicon: Lexicon, vocabulary: Collection[str], bas
             alts = []
             for exp in expansions:
                 terms = tuple(t for t in exp.terms if t in vocabulary)
-                if not terms or set(exp.terms) <= typed:
+                if not terms or set(exp.terms) <= typed or set(span) < set(exp.terms):
+                    # Nothing new, or only narrowing words added to what was typed
+                    # ("neuropathy" -> "peripheral neuropathy"): a specialisation, not a synonym.
                     continue
                 # Longer matched spans are stronger evidence than a single common word.
                 weight = base * (1.0 + 0.25 * (n - 1)) * len(terms) / len(exp.terms)
-                alts.append(Alt(exp.terms, weight, "synonym", f"{' '.join(surface[start:start + n])} -> {exp.text}"))
+                alts.append(Alt(exp.terms, weight, "synonym", f"{' '.join(surface[start : start + n])} -> {exp.text}"))
                 synonyms.append((" ".join(surface[start : start + n]), exp.text))
                 phrases.append((exp.text, SYNONYM_WEIGHT))
             if alts:

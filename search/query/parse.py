@@ -40,4 +40,4 @@ def parse(raw: str) -> ParsedQuery:
     )
 
 
-__all__ = ["ParsedQuery", "parse", "fold"]
+__all__ = ["ParsedQuery", "fold", "parse"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import Counter
@@ -14,24 +15,35 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from search.errors import IndexError_, IndexMissingError
-from search.indexing.store import VOCABULARY, current_generation, read_manifest
+from search.indexing.store import VOCABULARY, current_generation, generation_dirs, read_manifest
 from search.lexicon import Lexicon, load_lexicon
 from search.pages import Page, page_from_dict
 from search.query import confidence as conf
 from search.query.correct import Corrector, build_corrector
 from search.query.expand import Plan, plan
-from search.query.parse import parse
+from search.query.parse import MAX_CHARS, parse
 from search.query.rerank import phrase_scores
 from search.query.results import Hit, Matched, SearchResult
-from search.query.retrieve import LONG_FIELD_WEIGHTS, LONG_IDF_POWER, Alt, FieldStats, matched_fields, score_clauses, top_k
+from search.query.retrieve import (
+    LONG_FIELD_WEIGHTS,
+    LONG_IDF_POWER,
+    Alt,
+    FieldStats,
+    matched_fields,
+    score_clauses,
+    top_k,
+)
 from search.query.snippet import Sentences, sentences, snippet
+from search.query.suggest import SuggestIndex, Suggestion, build_suggest_index, suggest
 from search.safety import SafetyRules, load_rules, notice
 from search.settings import Settings
 
 CANDIDATES = 40
+MIN_RELATIVE_SCORE = 0.15
 PHRASE_WEIGHT = 0.6
 LONG_PHRASE_WEIGHT = 0.25
 RELOAD_CHECK_SECONDS = 1.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class Snapshot:
     sentences: tuple[Sentences, ...]
     corrector: Corrector
     lexicon: Lexicon
+    suggestions: SuggestIndex
 
 
 def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
@@ -59,6 +72,8 @@ def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
         for docnum, stored in reader.iter_docs():
             docnums.append(docnum)
             pages.append(page_from_dict(json.loads(stored["page"])))
+        vocabulary = json.loads((generation / VOCABULARY).read_text(encoding="utf-8"))
+        stats = FieldStats(reader, docnums)
     except Exception as exc:  # whoosh raises many types for a damaged generation
         raise IndexError_(
             f"index generation {str(generation)!r} cannot be read ({type(exc).__name__}: {exc}); "
@@ -70,21 +85,20 @@ def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
             f"{len(manifest['pages'])}; run `condsearch index` to rebuild it"
         )
     lexicon = load_lexicon(lexicon_dir, pages)
-    counts: Counter[str] = Counter(json.loads((generation / VOCABULARY).read_text(encoding="utf-8")))
+    counts: Counter[str] = Counter(vocabulary)
     for word in lexicon.words:
         counts[word] += 1
-    phrases = tuple(
-        tuple(x for x in (p.title, *p.search_phrases, *p.aliases, *p.symptoms) if x) for p in pages
-    )
+    phrases = tuple(tuple(x for x in (p.title, *p.search_phrases, *p.aliases, *p.symptoms) if x) for p in pages)
     return Snapshot(
         generation=generation.name,
         index=ix,
-        stats=FieldStats(reader, docnums),
+        stats=stats,
         pages=tuple(pages),
         phrases=tuple(tuple(s.lower() for s in group) for group in phrases),
         sentences=tuple(sentences(p) for p in pages),
         corrector=build_corrector(counts),
         lexicon=lexicon,
+        suggestions=build_suggest_index(pages),
     )
 
 
@@ -97,37 +111,81 @@ class Searcher:
         self._lock = threading.Lock()
         self._checked = 0.0
         self._snapshot: Snapshot | None = None
+        self._refused: set[str] = set()
         self.reload()
 
     @property
     def snapshot(self) -> Snapshot:
-        """The generation in use, after a cheap check for a newer one."""
+        """The generation in use, after a cheap, rate-limited check for a newer one."""
         now = time.monotonic()
         if now - self._checked > RELOAD_CHECK_SECONDS:
             self._checked = now
-            try:
-                self.reload()
-            except IndexError_:
-                pass  # a broken new generation is refused; the one in use keeps serving
+            self.reload()
         assert self._snapshot is not None
         return self._snapshot
 
+    @property
+    def generation(self) -> str:
+        """The name of the generation in use."""
+        return self.snapshot.generation
+
     def reload(self) -> bool:
-        """Open the current generation if it is not the one in use; True when it switched."""
-        generation = current_generation(self.settings.index_dir)
-        if generation is None:
-            if self._snapshot is None:
-                raise IndexMissingError(
-                    f"no index in {str(self.settings.index_dir)!r}; run `condsearch index` first"
-                )
+        """Open the current generation if it is new; True when it switched.
+
+        A generation that cannot be opened is refused with a logged error: the one in use keeps
+        serving, and at start the newest readable older generation is used instead.
+        """
+        index_dir = self.settings.index_dir
+        generation = current_generation(index_dir)
+        if generation is None and self._snapshot is None:
+            raise IndexMissingError(f"no index in {str(index_dir)!r}; run `condsearch index` first")
+        if generation is None or generation.name in self._refused:
             return False
         if self._snapshot is not None and self._snapshot.generation == generation.name:
             return False
         with self._lock:
             if self._snapshot is not None and self._snapshot.generation == generation.name:
                 return False
-            self._snapshot = open_snapshot(generation, self.settings.lexicon_dir)
-        return True
+            try:
+                self._snapshot = open_snapshot(generation, self.settings.lexicon_dir)
+                return True
+            except IndexError_ as exc:
+                self._refused.add(generation.name)
+                log.error("refused index generation %s: %s", generation.name, exc)
+                if self._snapshot is not None:
+                    return False
+                for older in reversed(generation_dirs(index_dir)):
+                    if older.name == generation.name:
+                        continue
+                    try:
+                        self._snapshot = open_snapshot(older, self.settings.lexicon_dir)
+                        log.warning("serving older index generation %s", older.name)
+                        return True
+                    except IndexError_:
+                        continue
+                raise
+
+    def suggest(self, raw: str, limit: int = 8) -> list[Suggestion]:
+        """As-you-type completions for a prefix."""
+        snap = self.snapshot
+        found = suggest(snap.suggestions, snap.corrector, raw[:MAX_CHARS], limit)
+        if len(found) < limit:
+            # Few completions: offer the pages a full search ranks best, as titles.
+            have = {(s.slug, s.kind) for s in found}
+            hits = self.search(raw, limit=limit).hits
+            for hit in hits:
+                if (hit.slug, "title") not in have and len(found) < limit and hit.score >= 0.5 * hits[0].score:
+                    found.append(Suggestion(hit.title, hit.slug, hit.title, "title"))
+        return found
+
+    def page(self, slug: str) -> Page | None:
+        """A page of the current generation by slug."""
+        snap = self.snapshot
+        return next((p for p in snap.pages if p.slug == slug), None)
+
+    def pages(self) -> tuple[Page, ...]:
+        """Every page of the current generation."""
+        return self.snapshot.pages
 
     def search(self, raw: str, limit: int = 10, offset: int = 0) -> SearchResult:
         """Rank pages for a query; never raises on odd input."""
@@ -140,12 +198,13 @@ class Searcher:
             scores = score_clauses(snap.stats, the_plan.clauses, LONG_FIELD_WEIGHTS, LONG_IDF_POWER)
         else:
             scores = score_clauses(snap.stats, the_plan.clauses)
+        if scores.size and scores.max() > 0:
+            # Drop the long tail that only weak synonyms reach: it is noise, not results.
+            scores = np.where(scores >= MIN_RELATIVE_SCORE * scores.max(), scores, 0.0)
         candidates = top_k(scores, max(CANDIDATES, offset + limit))
         ranked = _rerank(snap, the_plan, scores, candidates, query.long)
         total = int(np.count_nonzero(scores > 0))
-        hits = tuple(
-            _hit(snap, the_plan, ranked, i) for i in range(offset, min(offset + limit, len(ranked)))
-        )
+        hits = tuple(_hit(snap, the_plan, ranked, i) for i in range(offset, min(offset + limit, len(ranked))))
         top_conf = conf.confidence(_features(snap, the_plan, ranked, 0)) if ranked else 0.0
         corrected = _did_you_mean(the_plan, hits)
         return SearchResult(

@@ -17,9 +17,7 @@ def similarity(query: str, phrase: str) -> float:
     return (fuzz.token_set_ratio(query, phrase) + fuzz.token_sort_ratio(query, phrase)) / 200.0
 
 
-def phrase_scores(
-    texts: Sequence[tuple[str, float]], groups: Sequence[Sequence[str]]
-) -> list[tuple[float, str]]:
+def phrase_scores(texts: Sequence[tuple[str, float]], groups: Sequence[Sequence[str]]) -> list[tuple[float, str]]:
     """For each group (a page's phrases): the best weighted similarity and that phrase."""
     flat = [p for group in groups for p in group]
     if not flat or not texts:

@@ -9,22 +9,40 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh.reading import IndexReader
 
-from search.indexing.schema import TEXT_FIELDS
+from search.indexing.schema import SCORED_FIELDS
 
 # Field weights and length normalisation, chosen by measurement (docs/relevance.md).
 FIELD_WEIGHTS: Mapping[str, float] = {
-    "title": 3.0, "phrases": 2.5, "aliases": 2.5, "symptoms": 1.8,
-    "summary": 1.2, "faq": 1.0, "body": 0.6,
+    "title": 3.0,
+    "phrases": 2.5,
+    "aliases": 2.5,
+    "symptoms": 1.8,
+    "summary": 1.2,
+    "faq": 1.0,
+    "body": 0.6,
+    "icd": 3.0,
 }
 FIELD_B: Mapping[str, float] = {
-    "title": 0.5, "phrases": 0.6, "aliases": 0.6, "symptoms": 0.6,
-    "summary": 0.75, "faq": 0.75, "body": 0.8,
+    "title": 0.5,
+    "phrases": 0.6,
+    "aliases": 0.6,
+    "symptoms": 0.6,
+    "summary": 0.75,
+    "faq": 0.75,
+    "body": 0.8,
+    "icd": 0.0,
 }
 # A pasted description names many symptoms: one of them in a title must not outweigh a page
 # whose text explains several (measured on the long dev sets, docs/relevance.md).
 LONG_FIELD_WEIGHTS: Mapping[str, float] = {
-    "title": 1.5, "phrases": 1.5, "aliases": 1.5, "symptoms": 1.8,
-    "summary": 1.5, "faq": 0.8, "body": 0.6,
+    "title": 1.5,
+    "phrases": 1.5,
+    "aliases": 1.5,
+    "symptoms": 1.8,
+    "summary": 1.5,
+    "faq": 0.8,
+    "body": 0.6,
+    "icd": 3.0,
 }
 LONG_IDF_POWER = 1.0
 K1 = 1.2
@@ -68,14 +86,14 @@ class FieldStats:
         self.position = np.full(top, -1, dtype=np.int64)
         self.position[np.asarray(docnums, dtype=np.int64)] = np.arange(self.size)
         self.norm: dict[str, np.ndarray] = {}
-        for name in TEXT_FIELDS:
+        for name in SCORED_FIELDS:
             lengths = np.array([reader.doc_field_length(d, name, 0) for d in docnums], dtype=np.float64)
             avg = float(lengths.mean()) if self.size and lengths.mean() > 0 else 1.0
             b = FIELD_B[name]
             self.norm[name] = 1.0 - b + b * lengths / avg
         self._cache: dict[str, Postings] = {}
         self.vocabulary: frozenset[str] = frozenset(
-            term for name in TEXT_FIELDS for term in _field_terms(reader, name)
+            term for name in SCORED_FIELDS for term in _field_terms(reader, name)
         )
 
     def postings(self, term: str) -> Postings:
@@ -86,7 +104,7 @@ class FieldStats:
         result = Postings()
         seen: list[np.ndarray] = []
         if term in self.vocabulary:
-            for name in TEXT_FIELDS:
+            for name in SCORED_FIELDS:
                 if (name, term) not in self.reader:
                     continue
                 matcher = self.reader.postings(name, term)
@@ -125,7 +143,8 @@ class FieldStats:
         tf = np.zeros(self.size)
         for name, (docs, freqs) in post.fields.items():
             tf[docs] += weights[name] * freqs / self.norm[name][docs]
-        return self.idf(post.df) ** idf_power * tf * (K1 + 1.0) / (K1 + tf)
+        scores: np.ndarray = self.idf(post.df) ** idf_power * tf * (K1 + 1.0) / (K1 + tf)
+        return scores
 
 
 def _field_terms(reader: IndexReader, name: str) -> list[str]:
@@ -155,7 +174,7 @@ def score_clauses(
                     parts.append(scores)
             if not parts:
                 continue
-            alt_scores = alt.weight * (sum(parts) / len(alt.terms))
+            alt_scores: np.ndarray = alt.weight * (np.sum(parts, axis=0) / len(alt.terms))
             best = alt_scores if best is None else np.maximum(best, alt_scores)
         if best is not None:
             total += best

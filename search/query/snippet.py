@@ -40,7 +40,7 @@ def snippet(summary: str, candidates: Sentences, terms: Collection[str]) -> str:
 
 def _trim(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS].rsplit(" ", 1)[0] + " …"
+    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def mark(text: str, terms: Collection[str]) -> str:

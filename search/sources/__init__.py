@@ -34,9 +34,7 @@ class Loaded:
 
 def _files(source: Path) -> list[Path]:
     if source.is_dir():
-        return sorted(
-            p for p in source.iterdir() if p.is_file() and p.suffix.lower() in (*READERS, *TABULAR)
-        )
+        return sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in (*READERS, *TABULAR))
     if not source.exists():
         raise SourceError(f"source {str(source)!r} does not exist; pass a file or a folder of pages")
     if source.suffix.lower() not in (*READERS, *TABULAR):
@@ -78,4 +76,4 @@ def load_pages(sources: Sequence[Path], mapping: Mapping[str, str] | None = None
     return Loaded(tuple(valid), tuple(problems) + tuple(_locate(p) for p in corpus_problems))
 
 
-__all__ = ["Loaded", "load_pages", "SourceError"]
+__all__ = ["Loaded", "SourceError", "load_pages"]

@@ -58,9 +58,13 @@ def parse_html(html: str, path: Path) -> Page:
     level = 2
     lines: list[str] = []
     in_phrases = False
+    seen_h1 = False  # eyebrows and breadcrumbs above the heading are not content
     for node in root.css(f"h1, {FLOW}, .chip, .chips a, .chips span"):
         text = _text(node)
-        if not text or node is h1:
+        if node.tag == "h1":
+            seen_h1 = True
+            continue
+        if not text or not seen_h1:
             continue
         if node.tag == "p" and _inside(node, ("li", "dd", "summary")):
             continue

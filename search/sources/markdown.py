@@ -28,7 +28,8 @@ def field_line(text: str, name: str) -> int | None:
 def parse_blocks(body: str, first_line: int = 1) -> list[Block]:
     """Split a Markdown body on `##`/`###` headings."""
     blocks: list[Block] = []
-    heading, level, lines = "", 2, []
+    heading, level = "", 2
+    lines: list[str] = []
     for line in body.splitlines():
         stripped = line.strip()
         if stripped.startswith("## ") or stripped.startswith("### "):
@@ -124,4 +125,4 @@ def read_markdown(path: Path) -> list[Page]:
     return [parse_markdown(text, path)]
 
 
-__all__ = ["PageError", "parse_markdown", "read_markdown", "field_line"]
+__all__ = ["PageError", "field_line", "parse_markdown", "read_markdown"]

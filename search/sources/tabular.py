@@ -28,9 +28,7 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
         if not sep or not field or not column:
             raise SourceError(f"--map {item!r} is not FIELD=COLUMN; write e.g. --map body=summary")
         if field not in PAGE_FIELDS:
-            raise SourceError(
-                f"--map {item!r}: unknown page field {field!r}; use one of {', '.join(PAGE_FIELDS)}"
-            )
+            raise SourceError(f"--map {item!r}: unknown page field {field!r}; use one of {', '.join(PAGE_FIELDS)}")
         mapping[field] = column
     return mapping
 
@@ -53,7 +51,7 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         csv.field_size_limit(sys.maxsize)
         dialect = "excel-tab" if suffix == ".tsv" else "excel"
         quoting = csv.QUOTE_NONE if suffix == ".tsv" else csv.QUOTE_MINIMAL
-        reader = csv.DictReader(handle, dialect=dialect, quoting=quoting)
+        reader = csv.DictReader(handle, dialect=dialect, quoting=quoting)  # type: ignore[call-overload]
         for row in reader:
             yield reader.line_num, row
 
@@ -95,7 +93,7 @@ def read_tabular(path: Path, mapping: Mapping[str, str] | None = None) -> tuple[
                 )
             checked_columns = True
 
-        def cell(field: str) -> Any:
+        def cell(field: str, row: dict[str, Any] = row) -> Any:
             # Unmapped fields fall back to a same-named column, unless --map already used it.
             column = mapping.get(field) or (field if field not in used else None)
             return row.get(column) if column else None
@@ -103,9 +101,7 @@ def read_tabular(path: Path, mapping: Mapping[str, str] | None = None) -> tuple[
         title = str(cell("title") or "").strip()
         if not title:
             where = mapping.get("title", "title")
-            problems.append(
-                Problem(str(path), "the row has no title", f"fill the {where!r} column", number, "title")
-            )
+            problems.append(Problem(str(path), "the row has no title", f"fill the {where!r} column", number, "title"))
             continue
         slug = str(cell("slug") or row.get("id") or "").strip() or slugify(title)
         body = str(cell("body") or "").strip()

@@ -26,9 +26,7 @@ TOP_HEADINGS = (
 PHRASES_HEADING = "common ways people search for this"
 ICD_LINE = re.compile(r"^ICD-11\s+(?P<codes>[0-9A-Z.,;/ ]+?)\s*(?:\((?P<label>[^)]*)\))?\s*$")
 ICD_CODE = re.compile(r"[0-9A-Z]{4}(?:\.[0-9A-Z]{1,2}){0,2}")
-REVIEWED = re.compile(
-    r"Last reviewed by (?P<who>.+?) on (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})", re.IGNORECASE
-)
+REVIEWED = re.compile(r"Last reviewed by (?P<who>.+?) on (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})", re.IGNORECASE)
 WORD = re.compile(r"[a-z0-9']+")
 LOWER_UPPER = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -72,11 +70,7 @@ def _glue_point(token: str, vocabulary: frozenset[str]) -> int:
     """Where an unknown token splits into two known words (0 if it does not)."""
     if token in vocabulary or not token.isalpha():
         return 0
-    cuts = [
-        i
-        for i in range(2, len(token) - 1)
-        if token[:i] in vocabulary and token[i:] in vocabulary
-    ]
+    cuts = [i for i in range(2, len(token) - 1) if token[:i] in vocabulary and token[i:] in vocabulary]
     # Prefer the split whose shorter half is longest: "painburning" -> pain|burning, not pa|...
     return max(cuts, key=lambda i: min(i, len(token) - i), default=0)
 
@@ -84,16 +78,33 @@ def _glue_point(token: str, vocabulary: frozenset[str]) -> int:
 @cache
 def _common_words() -> frozenset[str]:
     """A few function words that may start or end a chip but rarely appear in prose."""
-    return frozenset("a an and after at for from in my of on since the to with without".split())
+    return frozenset(
+        [
+            "a",
+            "an",
+            "and",
+            "after",
+            "at",
+            "for",
+            "from",
+            "in",
+            "my",
+            "of",
+            "on",
+            "since",
+            "the",
+            "to",
+            "with",
+            "without",
+        ]
+    )
 
 
 def parse_text_export(text: str, path: Path) -> Page:
     """Parse one text export; raises PageError naming the file and what is missing."""
     lines = text.replace("\r\n", "\n").split("\n")
     first_section = next((i for i, line in enumerate(lines) if is_top_heading(line)), None)
-    phrases_at = next(
-        (i for i, line in enumerate(lines) if line.strip().lower() == PHRASES_HEADING), None
-    )
+    phrases_at = next((i for i, line in enumerate(lines) if line.strip().lower() == PHRASES_HEADING), None)
     header_end = min(x for x in (first_section, phrases_at, len(lines)) if x is not None)
     header = [(i, line.strip()) for i, line in enumerate(lines[:header_end]) if line.strip()]
     icd_at = next((k for k, (_, line) in enumerate(header) if ICD_LINE.match(line)), None)
@@ -184,4 +195,4 @@ def read_text_export(path: Path) -> list[Page]:
     return [parse_text_export(text, path)]
 
 
-__all__ = ["parse_text_export", "read_text_export", "split_glued", "list_items"]
+__all__ = ["list_items", "parse_text_export", "read_text_export", "split_glued"]

@@ -9,6 +9,7 @@ Prints per-file counts and a per-slug coverage table. Exit status 1 on any error
 
 Usage: python3 tests/relevance/check_querysets.py [path/to/conditions.yaml]
 """
+
 import re
 import sys
 from pathlib import Path
@@ -32,10 +33,13 @@ WORDS = {"clinic-lay.tsv": (1, 8), "clinic-long.tsv": (30, 60)}
 CONFUSABLE_GROUPS = [
     {"migraine", "cluster-headache", "trigeminal-neuralgia"},
     {"ptsd", "complex-ptsd"},
-    {"neuropathic-pain", "diabetic-neuropathy", "chemotherapy-induced-neuropathy",
-     "post-herpetic-neuralgia"},
-    {"major-depressive-disorder", "treatment-resistant-depression",
-     "persistent-depressive-disorder", "bipolar-depression"},
+    {"neuropathic-pain", "diabetic-neuropathy", "chemotherapy-induced-neuropathy", "post-herpetic-neuralgia"},
+    {
+        "major-depressive-disorder",
+        "treatment-resistant-depression",
+        "persistent-depressive-disorder",
+        "bipolar-depression",
+    },
     {"generalized-anxiety-disorder", "panic-disorder", "social-anxiety-disorder"},
     {"chronic-pain", "fibromyalgia", "chronic-low-back-pain"},
     {"complex-regional-pain-syndrome", "phantom-limb-pain"},

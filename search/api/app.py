@@ -1,0 +1,92 @@
+"""The FastAPI app factory: the lifespan owns the searcher; thin middleware around the routes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from search import __version__
+from search.api.errors import install_error_handlers
+from search.api.metrics import build_metrics
+from search.api.routes import router
+from search.api.state import AppState
+from search.query.pipeline import Searcher
+from search.settings import Settings
+from search.web.pages import STATIC_DIR
+from search.web.pages import router as web_router
+
+access = logging.getLogger("condsearch.access")
+
+# Scripts come only from our own origin: no inline script, no CDN.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for these settings; the index is opened when the app starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = AppState(settings=settings, searcher=Searcher(settings), metrics=build_metrics())
+        app.state.condsearch = state
+        try:
+            yield
+        finally:
+            state.events.close()
+
+    app = FastAPI(
+        title="Condition search",
+        version=__version__,
+        description="Lay, misspelled health queries in; the right condition page first.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+        )
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        elapsed = time.perf_counter() - started
+        route = request.scope.get("route")
+        name = getattr(route, "path", "unmatched")
+        state: AppState | None = getattr(request.app.state, "condsearch", None)
+        if state is not None:
+            state.metrics.requests.labels(name, str(response.status_code)).inc()
+            state.metrics.latency.labels(name).observe(elapsed)
+        _secure(response)
+        # Path and status only: never the query string, the client address or its user agent.
+        access.info("%s %s %s %.1fms", request.method, request.url.path, response.status_code, elapsed * 1000)
+        return response
+
+    return app
+
+
+def _secure(response: Response) -> None:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if response.headers.get("content-type", "").startswith("text/html"):
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Frame-Options"] = "DENY"
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn workers: settings from CONDSEARCH_* variables, built here at the edge."""
+    return create_app(Settings())

@@ -1,0 +1,114 @@
+"""The JSON API: search, suggest, conditions, click events, health and metrics."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from search.api.schemas import (
+    Accepted,
+    ClickIn,
+    ConditionList,
+    ConditionSummary,
+    ErrorResponse,
+    SearchResponse,
+    SuggestResponse,
+)
+from search.api.serialize import condition_summary, search_response, suggest_response
+from search.api.state import AppState
+from search.pages import page_to_dict
+from search.web.pages import condition_page
+
+router = APIRouter()
+ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+QueryText = Annotated[str, Query(min_length=1, max_length=512, description="What the user typed.")]
+
+
+def state(request: Request) -> AppState:
+    """The app's state, created in the lifespan."""
+    app_state: AppState = request.app.state.condsearch
+    return app_state
+
+
+def _query(q: str) -> str:
+    if not q.strip():
+        raise HTTPException(422, "`q` must contain some text, e.g. ?q=nerve+pain")
+    return q
+
+
+@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+def search(
+    request: Request,
+    q: QueryText,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    offset: Annotated[int, Query(ge=0, le=1000)] = 0,
+) -> dict[str, Any]:
+    """Rank condition pages for what the user typed."""
+    app = state(request)
+    result = app.searcher.search(_query(q), limit=limit, offset=offset)
+    if not result.hits:
+        app.metrics.zero_results.inc()
+    query_id = uuid.uuid4().hex
+    fallback = app.searcher.suggest(q, 3) if not result.hits else []
+    app.record_search(query_id, result)
+    return search_response(query_id, result, fallback)
+
+
+@router.get("/suggest", response_model=SuggestResponse, responses=ERRORS)
+def suggest(
+    request: Request, q: QueryText, limit: Annotated[int, Query(ge=1, le=20)] = 8
+) -> dict[str, Any]:
+    """As-you-type completions: titles, search phrases and aliases."""
+    return suggest_response(q, state(request).searcher.suggest(_query(q), limit))
+
+
+@router.get("/conditions", response_model=ConditionList)
+def conditions(request: Request) -> dict[str, Any]:
+    """Every condition page."""
+    pages = sorted(state(request).searcher.pages(), key=lambda p: p.title.lower())
+    return {"total": len(pages), "conditions": [condition_summary(p) for p in pages]}
+
+
+@router.get("/conditions/{slug}", responses={404: {"model": ErrorResponse}})
+def condition(request: Request, slug: str) -> Any:
+    """One condition page, whole: JSON, or HTML for a browser that asks for it."""
+    page = state(request).searcher.page(slug)
+    if page is None:
+        raise HTTPException(404, f"no condition page {slug[:80]!r}; GET /conditions lists them all")
+    accept = request.headers.get("accept", "")
+    if "text/html" in accept and "application/json" not in accept:
+        return condition_page(request, page)
+    return {**page_to_dict(page), "url": page.url or f"/conditions/{page.slug}"}
+
+
+@router.post("/events/click", status_code=202, response_model=Accepted, responses=ERRORS)
+def click(request: Request, event: ClickIn) -> dict[str, bool]:
+    """A result was clicked; joined to its search by `query_id`."""
+    state(request).record_click(event.query_id, event.slug, event.position)
+    return {"accepted": True}
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"model": ErrorResponse}})
+def readyz(request: Request) -> dict[str, str]:
+    """An index generation is loaded and answering."""
+    return {"status": "ready", "generation": state(request).searcher.generation}
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics of this worker."""
+    app = state(request)
+    app.metrics.generation.set(int(app.searcher.generation.split("-")[-1]))
+    return Response(generate_latest(app.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+__all__ = ["router", "ConditionSummary"]

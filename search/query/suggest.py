@@ -1,0 +1,125 @@
+"""As-you-type suggestions: titles, search phrases and aliases completed from a prefix, typo-tolerant."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from search.analysis import surface_words
+from search.pages import Page
+from search.query.correct import Corrector
+
+KIND_RANK = {"title": 0, "alias": 1, "phrase": 2}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One completion the box can offer."""
+
+    text: str
+    slug: str
+    title: str
+    kind: str  # "title", "phrase" or "alias"
+
+
+@dataclass(frozen=True)
+class SuggestIndex:
+    """Suggestion entries with an inverted index from word to entries, built per generation."""
+
+    entries: tuple[Suggestion, ...]
+    words: tuple[frozenset[str], ...]
+    heads: tuple[str, ...]
+    postings: dict[str, tuple[int, ...]]
+    sorted_words: tuple[str, ...]
+
+
+def build_suggest_index(pages: Sequence[Page]) -> SuggestIndex:
+    """Every title, alias and search phrase of the pages, ready for prefix lookups."""
+    entries: list[Suggestion] = []
+    seen: set[tuple[str, str]] = set()
+    for page in pages:
+        items = [(page.title, "title")]
+        items += [(a, "alias") for a in page.aliases]
+        items += [(p, "phrase") for p in page.search_phrases]
+        for text, kind in items:
+            key = (" ".join(surface_words(text)), page.slug)
+            if key[0] and key not in seen:
+                seen.add(key)
+                entries.append(Suggestion(text, page.slug, page.title, kind))
+    words = tuple(frozenset(surface_words(e.text)) for e in entries)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, ws in enumerate(words):
+        for w in ws:
+            postings[w].append(i)
+    return SuggestIndex(
+        entries=tuple(entries),
+        words=words,
+        heads=tuple(" ".join(surface_words(e.text)) for e in entries),
+        postings={w: tuple(ids) for w, ids in postings.items()},
+        sorted_words=tuple(sorted(postings)),
+    )
+
+
+def _prefixed(index: SuggestIndex, prefix: str) -> set[int]:
+    """Entries with a word starting with `prefix`."""
+    out: set[int] = set()
+    start = bisect_left(index.sorted_words, prefix)
+    for word in index.sorted_words[start:]:
+        if not word.startswith(prefix):
+            break
+        out.update(index.postings[word])
+    return out
+
+
+def _word_matches(index: SuggestIndex, word: str, corrector: Corrector, partial: bool) -> set[int]:
+    """Entries containing the word (as a prefix when partial), or its typo corrections."""
+    found = _prefixed(index, word) if partial else set(index.postings.get(word, ()))
+    if found or len(word) < 4:
+        return found
+    for fix in corrector.correct(word, 2):
+        for part in fix.word.split():
+            found |= _prefixed(index, part) if partial else set(index.postings.get(part, ()))
+    if not found and partial:
+        # An unfinished word with a typo: match entries whose words are within reach of it.
+        for fix in corrector.correct(word[:-1], 2) if len(word) > 4 else ():
+            found |= _prefixed(index, fix.word)
+    return found
+
+
+def suggest(index: SuggestIndex, corrector: Corrector, raw: str, limit: int = 8) -> list[Suggestion]:
+    """Completions for what the user has typed so far; every typed word must be matched."""
+    words = surface_words(raw)
+    if not words:
+        return []
+    partial = not raw[-1:].isspace()
+    candidates: set[int] | None = None
+    for i, word in enumerate(words):
+        last = i == len(words) - 1
+        matches = _word_matches(index, word, corrector, (partial and last) or len(word) < 3)
+        candidates = matches if candidates is None else candidates & matches
+        if not candidates:
+            return []
+    assert candidates is not None
+    typed = " ".join(words)
+    ranked = sorted(
+        candidates,
+        key=lambda i: (
+            not index.heads[i].startswith(typed),
+            KIND_RANK[index.entries[i].kind],
+            len(index.entries[i].text),
+            index.entries[i].text,
+        ),
+    )
+    out: list[Suggestion] = []
+    seen_text: set[str] = set()
+    for i in ranked:
+        entry = index.entries[i]
+        if entry.text.lower() in seen_text:
+            continue
+        seen_text.add(entry.text.lower())
+        out.append(entry)
+        if len(out) >= limit:
+            break
+    return out

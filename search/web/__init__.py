@@ -1,0 +1,1 @@
+"""The search page, condition pages, embeddable widget and their static files."""

@@ -1,0 +1,48 @@
+"""HTML pages: the search page (works without JavaScript) and a readable condition page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from search.pages import Page
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes every value
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 10
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    q: Annotated[str, Query(max_length=2000)] = "",
+    page: Annotated[int, Query(ge=1, le=50)] = 1,
+) -> HTMLResponse:
+    """The search page; with ?q= the results are rendered on the server."""
+    app = request.app.state.condsearch
+    context: dict[str, Any] = {"q": q, "result": None, "page": page, "query_id": "", "too_long": False}
+    text = q.strip()
+    if len(text) > 512:
+        context["too_long"] = True
+    elif text:
+        import uuid
+
+        result = app.searcher.search(text, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        context["query_id"] = uuid.uuid4().hex
+        app.record_search(context["query_id"], result)
+        context["result"] = result
+        context["fallback"] = [] if result.hits else app.searcher.suggest(text, 3)
+        context["pages"] = min(5, (result.total + PER_PAGE - 1) // PER_PAGE)
+    return templates.TemplateResponse(request, "search.html", context)
+
+
+def condition_page(request: Request, page: Page) -> HTMLResponse:
+    """A condition page rendered for people (the API serves the same page as JSON)."""
+    return templates.TemplateResponse(request, "condition.html", {"page": page})

@@ -1,0 +1,175 @@
+"""The search page in a real browser: Playwright driving Debian's Chromium, headless."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from search.settings import PROJECT_ROOT
+from tests.api.conftest import Server, start_server, stop_server
+
+from playwright import sync_api as playwright_api
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    assert CHROMIUM, "Chromium is not installed: `bash scripts/test.sh` installs it (apt-get install chromium)"
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    opened.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield opened
+    context.close()
+    assert not errors, errors
+
+
+def test_type_a_typo_pick_from_suggestions_and_see_it_first(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/")
+    box = page.get_by_role("combobox")
+    box.press_sequentially("nueropathy", delay=40)
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    assert "Neuropathic Pain" in page.locator("#suggestions").inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("Enter")
+    page.wait_for_url("**/?q=nueropathy")
+    first = page.locator("#results .hit-title").first
+    assert first.inner_text() == "Neuropathic Pain"
+    assert page.locator("#did-you-mean").inner_text() == "neuropathy"
+    page.screenshot(path=str(PROJECT_ROOT / "docs" / "search-results.png"), full_page=True)
+
+
+def test_keyboard_navigation_chooses_a_suggestion(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/")
+    box = page.get_by_role("combobox")
+    box.press_sequentially("fibro", delay=30)
+    page.get_by_role("option").first.wait_for()
+    box.press("ArrowDown")
+    active = box.get_attribute("aria-activedescendant")
+    assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    box.press("Enter")
+    page.wait_for_url("**/?q=Fibromyalgia")
+    assert page.locator("#results .hit-title").first.inner_text() == "Fibromyalgia"
+
+
+def test_crisis_query_shows_the_notice_above_results(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/?q=i+want+to+kill+myself")
+    notice = page.locator("#safety")
+    assert notice.is_visible() and "988" in notice.inner_text()
+    assert page.locator("#results .hit").count() > 0
+    notice_y = notice.bounding_box()["y"]
+    assert notice_y < page.locator("#results").bounding_box()["y"]
+
+
+def test_script_in_the_query_is_shown_as_text(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server.url + "/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert page.get_by_role("combobox").input_value() == "<script>alert(1)</script>"
+    assert "<script>alert(1)</script>" in page.locator("main").inner_text()
+    box = page.get_by_role("combobox")
+    box.fill("")
+    box.press_sequentially("<img src=x onerror=alert(2)>", delay=10)
+    page.wait_for_timeout(500)
+    assert dialogs == []
+
+
+def test_works_without_javascript(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.fill("#q", "crying all the time since giving birth")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/?q=crying*")
+    assert page.locator("#results .hit-title").first.inner_text() == "Postpartum Depression"
+    context.close()
+
+
+def _accepted_clicks(server: Server) -> float:
+    metrics = httpx.get(server.url + "/metrics").text
+    line = next(
+        (
+            x
+            for x in metrics.splitlines()
+            if x.startswith('condsearch_requests_total{route="/events/click",status="202"}')
+        ),
+        "",
+    )
+    return float(line.split()[-1]) if line else 0.0
+
+
+def test_clicks_are_reported(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/?q=migraine")
+    before = _accepted_clicks(server)
+    with page.expect_request("**/events/click") as request_info:
+        page.locator("#results .hit-title").first.click()
+    assert request_info.value.method == "POST"
+    deadline = time.monotonic() + 5
+    while _accepted_clicks(server) == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _accepted_clicks(server) == before + 1
+
+
+@pytest.fixture
+def host_site(tmp_path: Path) -> Iterator[str]:
+    """Another site (another origin on this machine) that will embed the widget."""
+    site = tmp_path / "site"
+    site.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_widget_embeds_on_another_site(page, clinic_index: Path, host_site: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path / "index"
+    shutil.copytree(clinic_index, index_dir)
+    service = start_server(index_dir, env={"CONDSEARCH_CORS_ORIGINS": json.dumps([host_site])})
+    try:
+        site = tmp_path / "site" / "index.html"
+        site.write_text(
+            '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><h1>Clinic home</h1>'
+            f'<div data-condsearch></div><script src="{service.url}/static/widget.js"></script></body></html>',
+            encoding="utf-8",
+        )
+        page.goto(host_site + "/index.html")
+        box = page.get_by_role("combobox")
+        box.press_sequentially("migrane", delay=30)
+        page.get_by_role("option").first.wait_for()
+        assert "Migraine" in page.get_by_role("listbox").inner_text()
+        box.press("Enter")
+        page.wait_for_url(service.url + "/?q=migrane")
+        assert page.locator("#results .hit-title").first.inner_text() == "Migraine and Chronic Migraine"
+    finally:
+        stop_server(service)

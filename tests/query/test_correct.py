@@ -1,0 +1,84 @@
+"""Typo correction: length rules, first-letter cost, sound-alikes, splits, prefixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.query.correct import build_corrector, deletes, max_typos, phonetic_key
+
+VOCAB = {
+    "neuropathy": 50,
+    "neuralgia": 30,
+    "fibromyalgia": 20,
+    "sciatica": 10,
+    "pneumonia": 15,
+    "hemorrhoids": 5,
+    "nerve": 40,
+    "pain": 200,
+    "migraine": 25,
+    "insomnia": 12,
+    "sleep": 30,
+    "depression": 60,
+    "needles": 8,
+    "needling": 1,
+    "cat": 3,
+    "hat": 3,
+    "enteropathy": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def corrector():  # type: ignore[no-untyped-def]
+    return build_corrector(VOCAB)
+
+
+@pytest.mark.parametrize(("word", "allowed"), [("cat", 0), ("pain", 1), ("migrane", 1), ("nueropathy", 2)])
+def test_length_rules(word: str, allowed: int) -> None:
+    assert max_typos(word) == allowed
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("nueropathy", "neuropathy"),  # transposition
+        ("nuralgia", "neuralgia"),  # sound-alike / dropped letter
+        ("fibromyalga", "fibromyalgia"),
+        ("sciatika", "sciatica"),
+        ("numonia", "pneumonia"),  # silent first letter
+        ("hemroids", "hemorrhoids"),
+        ("migrane", "migraine"),
+        ("insomina", "insomnia"),
+        ("depresison", "depression"),
+        ("slerp", "sleep"),  # keyboard slip
+    ],
+)
+def test_corrections(corrector, typed: str, meant: str) -> None:  # type: ignore[no-untyped-def]
+    assert corrector.correct(typed)[0].word == meant
+
+
+def test_no_typos_on_short_words_and_known_words(corrector) -> None:  # type: ignore[no-untyped-def]
+    assert corrector.correct("cst") == []
+    assert corrector.correct("pain") == []
+
+
+def test_one_typo_ranks_above_two_and_first_letter_costs_more(corrector) -> None:  # type: ignore[no-untyped-def]
+    fixes = corrector.correct("nueropathy")
+    assert fixes[0].word == "neuropathy" and fixes[0].distance == 1
+    assert [f.word for f in fixes].index("neuropathy") < [f.word for f in fixes].index("enteropathy")
+    assert corrector.correct("oain")[0].cost > corrector.correct("paun")[0].cost
+
+
+def test_glued_words_split(corrector) -> None:  # type: ignore[no-untyped-def]
+    assert corrector.correct("nervepain")[0].word == "nerve pain"
+
+
+def test_completions_by_frequency(corrector) -> None:  # type: ignore[no-untyped-def]
+    assert corrector.completions("need") == ["needles", "needling"]
+    assert corrector.completions("zzz") == []
+
+
+def test_candidates_come_from_the_delete_map(corrector) -> None:  # type: ignore[no-untyped-def]
+    # Every correction is reachable through precomputed deletes, not a vocabulary scan.
+    assert "neuropathy" in corrector.delete_map["neuropa"]
+    assert deletes("abc", 1) == {"abc", "ab", "ac", "bc"}
+    assert phonetic_key("pneumonia") == phonetic_key("numonia")

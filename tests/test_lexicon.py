@@ -1,0 +1,80 @@
+"""The lexicon: validation errors, one- and two-way entries, page aliases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.errors import LexiconError
+from search.lexicon import key_of, load_lexicon, parse_entries
+from search.pages import Page
+from search.settings import PROJECT_ROOT
+
+
+def test_the_shipped_lexicon_loads_and_is_large() -> None:
+    lexicon = load_lexicon(PROJECT_ROOT / "data" / "lexicon")
+    assert lexicon.size >= 300
+    for lay, clinical in [
+        ("pins and needles", "paresthesia"),
+        ("shingles", "herpes zoster"),
+        ("baby blues", "postpartum depression"),
+        ("lyrica", "pregabalin"),
+        ("pregabalin", "lyrica"),
+        ("crps", "complex regional pain syndrome"),
+    ]:
+        assert clinical in {e.text for e in lexicon.lookup(key_of(lay))}, lay
+
+
+def test_one_way_does_not_go_back(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text("entries:\n  - from: [sugar]\n    to: [diabetes]\n", encoding="utf-8")
+    lexicon = load_lexicon(tmp_path)
+    assert [e.text for e in lexicon.lookup(key_of("sugar"))] == ["diabetes"]
+    assert lexicon.lookup(key_of("diabetes")) == ()
+
+
+def test_two_way_and_multiword(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text("entries:\n  - synonyms: [pins and needles, paresthesia]\n", encoding="utf-8")
+    lexicon = load_lexicon(tmp_path)
+    assert [e.text for e in lexicon.lookup(key_of("pins and needles"))] == ["paresthesia"]
+    assert [e.text for e in lexicon.lookup(key_of("paresthesia"))] == ["pins and needles"]
+    assert lexicon.longest == 2
+
+
+def test_page_aliases_feed_the_lexicon(tmp_path: Path) -> None:
+    lexicon = load_lexicon(tmp_path, [Page(slug="x", title="Neuropathic Pain", aliases=("nerve pain",))])
+    assert [e.text for e in lexicon.lookup(key_of("nerve pain"))] == ["neuropathic pain"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"items": []}, "x.yaml: expected a mapping with an `entries:` list at the top"),
+        ({"entries": [{"synonyms": ["a b"]}]}, "x.yaml entry 1: `synonyms` needs at least two different terms"),
+        ({"entries": [{"from": ["x"]}]}, "x.yaml entry 1: `to` must be a non-empty list of terms, got None"),
+        (
+            {"entries": [{"from": ["the"], "to": ["x"]}]},
+            "x.yaml entry 1 `from`: 'the' has only stop words; use a meaningful word or phrase",
+        ),
+        (
+            {"entries": [{"synonym": ["a", "b"]}]},
+            "x.yaml entry 1: unknown key(s) ['synonym']; use synonyms, from, to or note",
+        ),
+        (
+            {"entries": [{"synonyms": ["ache", 3]}]},
+            "x.yaml entry 1 `synonyms`: 3 is not a term; write a word or phrase as text",
+        ),
+    ],
+)
+def test_validation_messages(data: object, message: str) -> None:
+    with pytest.raises(LexiconError) as info:
+        parse_entries(data, "x.yaml")
+    assert str(info.value) == message
+
+
+def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("entries:\n  - synonyms: [a, b\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(tmp_path)
+    assert str(info.value).startswith(f"{tmp_path / 'bad.yaml'}:")
+    assert str(info.value).endswith("not valid YAML; check indentation and quoting")
