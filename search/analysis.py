@@ -10,7 +10,7 @@ from functools import lru_cache
 from whoosh.analysis import Composable, Token, Tokenizer
 
 # Bump whenever tokens change: an index built with another version must be rebuilt.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 
 _PUNCT = str.maketrans(
     {
@@ -118,6 +118,7 @@ STOP_WORDS = frozenset(
         "because",
         "while",
         "any",
+        "all",
         "some",
         "such",
         "s",

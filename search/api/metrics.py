@@ -33,9 +33,7 @@ def build_metrics() -> Metrics:
             registry=registry,
         ),
         zero_results=Counter("condsearch_zero_result_searches", "Searches with no hit", registry=registry),
-        generation=Gauge(
-            "condsearch_index_generation", "Number of the index generation in use", registry=registry
-        ),
+        generation=Gauge("condsearch_index_generation", "Number of the index generation in use", registry=registry),
         events_dropped=Counter(
             "condsearch_analytics_events_dropped", "Analytics events dropped", ["reason"], registry=registry
         ),

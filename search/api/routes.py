@@ -58,9 +58,7 @@ def search(
 
 
 @router.get("/suggest", response_model=SuggestResponse, responses=ERRORS)
-def suggest(
-    request: Request, q: QueryText, limit: Annotated[int, Query(ge=1, le=20)] = 8
-) -> dict[str, Any]:
+def suggest(request: Request, q: QueryText, limit: Annotated[int, Query(ge=1, le=20)] = 8) -> dict[str, Any]:
     """As-you-type completions: titles, search phrases and aliases."""
     return suggest_response(q, state(request).searcher.suggest(_query(q), limit))
 
@@ -111,4 +109,4 @@ def metrics(request: Request) -> Response:
     return Response(generate_latest(app.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
-__all__ = ["router", "ConditionSummary"]
+__all__ = ["ConditionSummary", "router"]

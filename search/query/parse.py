@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search.analysis import fold, is_stop, surface_words
+from search.analysis import KEEP_WORDS, fold, is_stop, surface_words
 
 MAX_CHARS = 2000  # longer input is cut: a pasted essay must not cost more than a paragraph
 MAX_WORDS = 80
@@ -28,6 +28,10 @@ def parse(raw: str) -> ParsedQuery:
     raw = raw[:MAX_CHARS]
     words = tuple(surface_words(raw))[:MAX_WORDS]
     content = tuple(w for w in words if not is_stop(w))
+    long = len(content) > LONG_QUERY_WORDS
+    if long:
+        # In a pasted description "not", "in", "after" are narrative, not qualifiers.
+        content = tuple(w for w in content if w not in KEEP_WORDS)
     trimmed = raw.rstrip()
     partial = bool(words) and trimmed == raw and bool(trimmed) and trimmed[-1].isalnum()
     return ParsedQuery(
@@ -35,8 +39,8 @@ def parse(raw: str) -> ParsedQuery:
         text=" ".join(words),
         words=words,
         content=content,
-        partial_last=partial and len(content) <= LONG_QUERY_WORDS,
-        long=len(content) > LONG_QUERY_WORDS,
+        partial_last=partial and not long,
+        long=long,
     )
 
 

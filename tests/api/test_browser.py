@@ -13,11 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright import sync_api as playwright_api
 
 from search.settings import PROJECT_ROOT
 from tests.api.conftest import Server, start_server, stop_server
-
-from playwright import sync_api as playwright_api
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [
