@@ -21,7 +21,7 @@ from search.pages import Page, page_from_dict
 from search.query import confidence as conf
 from search.query.correct import Corrector, build_corrector
 from search.query.expand import Plan, plan
-from search.query.parse import MAX_CHARS, parse
+from search.query.parse import MAX_CHARS, ParsedQuery, parse
 from search.query.rerank import phrase_scores
 from search.query.results import Hit, Matched, SearchResult
 from search.query.retrieve import (
@@ -194,18 +194,11 @@ class Searcher:
         query = parse(raw)
         safety = notice(raw, self.rules, self.settings.crisis_message, self.settings.crisis_lines)
         the_plan = plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon)
-        if query.long:
-            scores = score_clauses(snap.stats, the_plan.clauses, LONG_FIELD_WEIGHTS, LONG_IDF_POWER)
-        else:
-            scores = score_clauses(snap.stats, the_plan.clauses)
-        if scores.size and scores.max() > 0:
-            # Drop the long tail that only weak synonyms reach: it is noise, not results.
-            scores = np.where(scores >= MIN_RELATIVE_SCORE * scores.max(), scores, 0.0)
-        candidates = top_k(scores, max(CANDIDATES, offset + limit))
-        ranked = _rerank(snap, the_plan, scores, candidates, query.long)
+        scores = _scores(snap, the_plan, query)
+        ranked = ranked_for(snap, the_plan, query, scores, offset + limit)
         total = int(np.count_nonzero(scores > 0))
         hits = tuple(_hit(snap, the_plan, ranked, i) for i in range(offset, min(offset + limit, len(ranked))))
-        top_conf = conf.confidence(_features(snap, the_plan, ranked, 0)) if ranked else 0.0
+        top_conf = conf.confidence(features(snap, the_plan, ranked, 0)) if ranked else 0.0
         corrected = _did_you_mean(the_plan, hits)
         return SearchResult(
             query=raw,
@@ -220,6 +213,27 @@ class Searcher:
 
 
 Ranked = list[tuple[int, float, float, str]]  # (doc, final score, phrase score, phrase)
+
+
+def _scores(snap: Snapshot, the_plan: Plan, query: ParsedQuery) -> np.ndarray:
+    """BM25F of every document, the long tail that only weak synonyms reach cut off."""
+    if query.long:
+        scores = score_clauses(snap.stats, the_plan.clauses, LONG_FIELD_WEIGHTS, LONG_IDF_POWER)
+    else:
+        scores = score_clauses(snap.stats, the_plan.clauses)
+    if scores.size and scores.max() > 0:
+        scores = np.where(scores >= MIN_RELATIVE_SCORE * scores.max(), scores, 0.0)
+    return scores
+
+
+def ranked_for(
+    snap: Snapshot, the_plan: Plan, query: ParsedQuery, scores: np.ndarray | None = None, depth: int = 10
+) -> Ranked:
+    """Candidates ranked by BM25F plus the phrase stage."""
+    if scores is None:
+        scores = _scores(snap, the_plan, query)
+    candidates = top_k(scores, max(CANDIDATES, depth))
+    return _rerank(snap, the_plan, scores, candidates, query.long)
 
 
 def _rerank(snap: Snapshot, the_plan: Plan, scores: np.ndarray, candidates: list[int], long: bool) -> Ranked:
@@ -237,10 +251,11 @@ def _rerank(snap: Snapshot, the_plan: Plan, scores: np.ndarray, candidates: list
     return rows
 
 
-def _features(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> conf.Features:
+def features(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> conf.Features:
     """Confidence features of the i-th ranked hit."""
     doc, final, phrase, _ = ranked[i]
-    nxt = ranked[i + 1][1] if i + 1 < len(ranked) else 0.0
+    # The lead over the best other hit: zero for every hit below the first.
+    nxt = max((r[1] for j, r in enumerate(ranked) if j != i), default=0.0)
     clauses = the_plan.clauses
     hit_clauses = [c for c in clauses if any(_alt_hit(snap, a, doc) for a in c.alts)]
     typed = [c for c in hit_clauses if any(a.origin == "typed" and _alt_hit(snap, a, doc) for a in c.alts)]
@@ -269,7 +284,7 @@ def _hit(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> Hit:
         icd11=page.icd11,
         snippet=snippet(page.summary, snap.sentences[doc], terms),
         score=round(final, 4),
-        confidence=round(conf.confidence(_features(snap, the_plan, ranked, i)), 3),
+        confidence=round(conf.confidence(features(snap, the_plan, ranked, i)), 3),
         matched=Matched(
             fields=matched_fields(snap.stats, doc, terms),
             phrase=phrase,
