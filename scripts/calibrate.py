@@ -37,7 +37,7 @@ def collect(searcher: pipeline.Searcher, files: list[Path]) -> tuple[np.ndarray,
         for case in read_cases(path):
             snap = searcher.snapshot
             query = pipeline.parse(case.query)
-            the_plan = pipeline.plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon)
+            the_plan = pipeline.plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon, snap.stats.term_idf)
             result = searcher.search(case.query, limit=1)
             if not result.hits:
                 rows.append([0.0, 0.0, 0.0, 0.0])

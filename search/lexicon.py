@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -108,8 +108,12 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]]) -> Lexicon:
     )
 
 
-def load_lexicon(folder: Path, pages: Iterable[Page] = ()) -> Lexicon:
-    """Load every YAML file of `folder`, plus each page's aliases as one-way entries to its title."""
+def load_lexicon(folder: Path, pages: Iterable[Page] = (), ambiguous: Collection[str] = ()) -> Lexicon:
+    """Load every YAML file of `folder`, plus each page's aliases as one-way entries to its title.
+
+    An all-caps alias that is also an everyday word (`ambiguous`, e.g. "SAD") is left out: in
+    lower case the word means itself.
+    """
     triples: list[tuple[list[str], list[str], str]] = []
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
     for path in files:
@@ -123,7 +127,7 @@ def load_lexicon(folder: Path, pages: Iterable[Page] = ()) -> Lexicon:
     for page in pages:
         title = fold(page.title)
         for alias in page.aliases:
-            if key_of(alias):
+            if key_of(alias) and not (alias.isupper() and alias.lower() in ambiguous):
                 triples.append(([fold(alias)], [title], f"page:{page.slug}"))
     return build_lexicon(triples)
 

@@ -22,6 +22,11 @@ class SafetyRules:
     crisis: tuple[tuple[str, ...], ...]
     exceptions: tuple[tuple[str, ...], ...]
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of every pattern."""
+        return frozenset(w for p in (*self.crisis, *self.exceptions) for w in p)
+
 
 @dataclass(frozen=True)
 class SafetyNotice:
@@ -92,8 +97,12 @@ def _join_split(words: list[str], rules: SafetyRules) -> list[str]:
 def check(text: str, rules: SafetyRules) -> str | None:
     """The crisis phrase a query matches (None when it matches none, or only an exception)."""
     words = _join_split(surface_words(text), rules)
-    exceptions = [span for p in rules.exceptions if (span := find(p, words, stems=False))]
+    # Only patterns whose every word occurs (give or take a typo) can match: check those alone.
+    present = {v for v in rules.vocabulary if any(_same(v, w, True) for w in set(words))}
+    exceptions = [span for p in rules.exceptions if set(p) <= present and (span := find(p, words, stems=False))]
     for pattern in rules.crisis:
+        if not set(pattern) <= present:
+            continue
         span = find(pattern, words)
         if span is None:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -25,7 +26,7 @@ from search.indexing.store import (
     read_manifest,
     switch_to,
 )
-from search.pages import Page, content_hash, page_from_dict, with_source
+from search.pages import Page, body_text, content_hash, page_from_dict, with_source
 
 KEEP_OLD_GENERATIONS = 2
 MERGE_ABOVE_SEGMENTS = 8
@@ -56,6 +57,18 @@ def page_vocabulary(pages: Iterable[Page]) -> Counter[str]:
         for name in ("title", "phrases", "aliases", "symptoms", "summary", "faq", "body"):
             counts.update(w for w in surface_words(doc[name]) if not is_stop(w))
     return counts
+
+
+LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
+
+
+def lowercase_prose(pages: Iterable[Page]) -> set[str]:
+    """Words written in lower case in page prose: an all-caps alias among them is ambiguous ("SAD")."""
+    words: set[str] = set()
+    for page in pages:
+        prose = [body_text(page), page.summary, *page.symptoms, *(f.answer for f in page.faq)]
+        words.update(LOWER_WORD.findall(" ".join(prose)))
+    return words
 
 
 def _progress(total: int) -> Callable[[Iterable[Page]], Iterable[Page]]:
@@ -117,7 +130,7 @@ def build_index(pages: list[Page], index_dir: Path, failed_sources: Iterable[str
     writer.commit(optimize=segments > MERGE_ABOVE_SEGMENTS, merge=False)
     ix.close()
 
-    vocabulary = page_vocabulary(pages)
+    vocabulary = {"counts": page_vocabulary(pages), "lowercase": sorted(lowercase_prose(pages))}
     (work / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     manifest_data = {
         "generation": name,

@@ -9,7 +9,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from search.analysis import analyzer
 from search.pages import Page, body_text, page_to_dict
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # The searchable text fields, in the order the ranker reports them.
 TEXT_FIELDS = ("title", "phrases", "aliases", "symptoms", "summary", "faq", "body")
 # Fields the ranker scores: the text fields and the exact ICD-11 ids.

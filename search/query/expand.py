@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from search.analysis import is_stop, stem
@@ -18,6 +18,7 @@ SPLIT_WEIGHT = 0.75
 JOIN_WEIGHT = 0.9
 PREFIX_WEIGHT = 0.85
 SYNONYM_WEIGHT = 0.5  # expansions always score below the words typed
+WHOLE_QUERY_SYNONYM_WEIGHT = 0.85
 LONG_SYNONYM_WEIGHT = 0.5
 PREFIX_COMPLETIONS = 6
 
@@ -45,7 +46,14 @@ def _correction_alt(word: str, fix: Correction) -> Alt:
     return Alt(terms, weight, "corrected", f"{word} -> {fix.word}")
 
 
-def plan(query: ParsedQuery, corrector: Corrector, vocabulary: Collection[str], lexicon: Lexicon) -> Plan:
+def plan(
+    query: ParsedQuery,
+    corrector: Corrector,
+    vocabulary: Collection[str],
+    lexicon: Lexicon,
+    idf: Callable[[str], float | None] = lambda term: None,
+    ambiguous: Collection[str] = (),
+) -> Plan:
     """Build the clauses: one per content word, plus joins of neighbours and lexicon spans."""
     clauses: list[Clause] = []
     corrections: list[tuple[str, str]] = []
@@ -57,7 +65,10 @@ def plan(query: ParsedQuery, corrector: Corrector, vocabulary: Collection[str], 
         alts: list[Alt] = []
         known = term in vocabulary or corrector.known(word)
         if term in vocabulary:
-            alts.append(Alt((term,), 1.0, "typed", word))
+            # "sad" typed in lower case is the word, not the abbreviation SAD: skip the alias field.
+            lower_abbreviation = word in ambiguous and word.upper() not in query.raw
+            skip = frozenset({"aliases"}) if lower_abbreviation else frozenset()
+            alts.append(Alt((term,), 1.0, "typed", word, skip_fields=skip))
         if i + 1 < len(content) and not query.long:
             join = _join(word, content[i + 1], known, corrector)
             if join is not None:
@@ -84,7 +95,7 @@ def plan(query: ParsedQuery, corrector: Corrector, vocabulary: Collection[str], 
         if alts:
             clauses.append(Clause(tuple(_dedupe(alts)), word))
     synonyms, lexicon_clauses, phrase_texts = _expand(
-        best_words, lexicon, vocabulary, LONG_SYNONYM_WEIGHT if query.long else SYNONYM_WEIGHT
+        best_words, lexicon, vocabulary, LONG_SYNONYM_WEIGHT if query.long else SYNONYM_WEIGHT, idf
     )
     clauses.extend(lexicon_clauses)
     corrected_text = " ".join(best_words)
@@ -122,7 +133,11 @@ def _dedupe(alts: list[Alt]) -> list[Alt]:
 
 
 def _expand(
-    words: list[str], lexicon: Lexicon, vocabulary: Collection[str], base: float
+    words: list[str],
+    lexicon: Lexicon,
+    vocabulary: Collection[str],
+    base: float,
+    idf: Callable[[str], float | None],
 ) -> tuple[list[tuple[str, str]], list[Clause], list[tuple[str, float]]]:
     """Lexicon spans of the (corrected) words -> synonym clauses and phrase texts."""
     keys = [stem(w) for w in words if not is_stop(w)]
@@ -138,6 +153,8 @@ def _expand(
             if not expansions:
                 continue
             alts = []
+            typed_idfs = [x for x in map(idf, span) if x is not None]
+            cap = max(typed_idfs) if typed_idfs else None
             for exp in expansions:
                 terms = tuple(t for t in exp.terms if t in vocabulary)
                 if not terms or set(exp.terms) <= typed or set(span) < set(exp.terms):
@@ -146,9 +163,11 @@ def _expand(
                     continue
                 # Longer matched spans are stronger evidence than a single common word.
                 weight = base * (1.0 + 0.25 * (n - 1)) * len(terms) / len(exp.terms)
-                alts.append(Alt(exp.terms, weight, "synonym", f"{' '.join(surface[start : start + n])} -> {exp.text}"))
+                label = f"{' '.join(surface[start : start + n])} -> {exp.text}"
+                alts.append(Alt(exp.terms, weight, "synonym", label, idf_cap=cap))
                 synonyms.append((" ".join(surface[start : start + n]), exp.text))
-                phrases.append((exp.text, SYNONYM_WEIGHT))
+                # A lay name that is the whole query ("suicide headache") is strong evidence.
+                phrases.append((exp.text, WHOLE_QUERY_SYNONYM_WEIGHT if n == len(keys) else base))
             if alts:
                 clauses.append(Clause(tuple(alts), " ".join(surface[start : start + n])))
     return synonyms, clauses, phrases

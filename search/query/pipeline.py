@@ -42,6 +42,7 @@ CANDIDATES = 40
 MIN_RELATIVE_SCORE = 0.15
 PHRASE_WEIGHT = 0.6
 LONG_PHRASE_WEIGHT = 0.25
+LONG_PHRASE_CANDIDATES = 12
 RELOAD_CHECK_SECONDS = 1.0
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,17 @@ class Snapshot:
     corrector: Corrector
     lexicon: Lexicon
     suggestions: SuggestIndex
+    ambiguous: frozenset[str]
+
+
+def ambiguous_abbreviations(pages: list[Page], lowercase: set[str]) -> frozenset[str]:
+    """All-caps aliases that are also everyday words in the prose ("SAD" / "sad"): case-sensitive."""
+    return frozenset(
+        alias.lower()
+        for page in pages
+        for alias in page.aliases
+        if alias.isupper() and alias.isalpha() and alias.lower() in lowercase
+    )
 
 
 def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
@@ -84,8 +96,9 @@ def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
             f"index generation {str(generation)!r} holds {len(pages)} pages but its manifest lists "
             f"{len(manifest['pages'])}; run `condsearch index` to rebuild it"
         )
-    lexicon = load_lexicon(lexicon_dir, pages)
-    counts: Counter[str] = Counter(vocabulary)
+    counts: Counter[str] = Counter(vocabulary["counts"])
+    ambiguous = ambiguous_abbreviations(pages, set(vocabulary["lowercase"]))
+    lexicon = load_lexicon(lexicon_dir, pages, ambiguous)
     for word in lexicon.words:
         counts[word] += 1
     phrases = tuple(tuple(x for x in (p.title, *p.search_phrases, *p.aliases, *p.symptoms) if x) for p in pages)
@@ -99,6 +112,7 @@ def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
         corrector=build_corrector(counts),
         lexicon=lexicon,
         suggestions=build_suggest_index(pages),
+        ambiguous=ambiguous,
     )
 
 
@@ -193,7 +207,7 @@ class Searcher:
         snap = self.snapshot
         query = parse(raw)
         safety = notice(raw, self.rules, self.settings.crisis_message, self.settings.crisis_lines)
-        the_plan = plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon)
+        the_plan = plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon, snap.stats.term_idf, snap.ambiguous)
         scores = _scores(snap, the_plan, query)
         ranked = ranked_for(snap, the_plan, query, scores, offset + limit)
         total = int(np.count_nonzero(scores > 0))
@@ -242,6 +256,9 @@ def _rerank(snap: Snapshot, the_plan: Plan, scores: np.ndarray, candidates: list
         return []
     top = float(scores[candidates[0]])
     weight = LONG_PHRASE_WEIGHT if long else PHRASE_WEIGHT
+    if long:
+        # A description is compared with phrases only to break near-ties among the best few.
+        candidates = candidates[:LONG_PHRASE_CANDIDATES]
     phrases = phrase_scores(the_plan.phrase_texts, [snap.phrases[d] for d in candidates])
     rows = [
         (doc, float(scores[doc]) / top + weight * sim * sim, sim, which)

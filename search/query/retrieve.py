@@ -14,8 +14,8 @@ from search.indexing.schema import SCORED_FIELDS
 # Field weights and length normalisation, chosen by measurement (docs/relevance.md).
 FIELD_WEIGHTS: Mapping[str, float] = {
     "title": 3.0,
-    "phrases": 2.5,
-    "aliases": 2.5,
+    "phrases": 2.0,
+    "aliases": 2.0,
     "symptoms": 1.8,
     "summary": 1.2,
     "faq": 1.0,
@@ -56,6 +56,9 @@ class Alt:
     weight: float
     origin: str  # "typed", "corrected", "prefix", "joined", "split", "synonym"
     label: str  # what to show in the explanation, e.g. "nueropathy -> neuropathy"
+    # A synonym never counts for more than the typed words it came from: its idf is capped at theirs.
+    idf_cap: float | None = None
+    skip_fields: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,19 @@ class FieldStats:
         """Whether the document has the term in any text field."""
         return doc in self.postings(term).docs
 
+    def term_idf(self, term: str) -> float | None:
+        """The idf of a term, or None when no document has it."""
+        post = self.postings(term)
+        return self.idf(post.df) if post.df else None
+
     def idf(self, df: int) -> float:
-        """BM25's idf, never negative."""
-        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+        """A flat idf, log(1 + N/df): a word on every page still counts (log 2), never zero.
+
+        BM25's usual idf drops to ~0 for a word on most pages. In a small, single-topic corpus
+        (29 pages, most about mood or pain) that silences the word the user cared about
+        ("depression") and lets an incidental rare word decide (docs/relevance.md).
+        """
+        return math.log(1.0 + self.size / df)
 
     def term_scores(
         self, term: str, weights: Mapping[str, float] = FIELD_WEIGHTS, idf_power: float = 1.0
@@ -161,16 +174,21 @@ def score_clauses(
 ) -> np.ndarray:
     """Sum over clauses of the best alternative's weighted BM25F score, per document."""
     total = np.zeros(stats.size)
-    term_cache: dict[str, np.ndarray | None] = {}
+    term_cache: dict[tuple[str, frozenset[str]], np.ndarray | None] = {}
     for clause in clauses:
         best: np.ndarray | None = None
         for alt in clause.alts:
             parts = []
             for term in alt.terms:
-                if term not in term_cache:
-                    term_cache[term] = stats.term_scores(term, weights, idf_power)
-                scores = term_cache[term]
+                key = (term, alt.skip_fields)
+                if key not in term_cache:
+                    use = {f: (0.0 if f in alt.skip_fields else w) for f, w in weights.items()}
+                    term_cache[key] = stats.term_scores(term, use, idf_power)
+                scores = term_cache[key]
                 if scores is not None:
+                    if alt.idf_cap is not None:
+                        idf = stats.term_idf(term) or alt.idf_cap
+                        scores = scores * min(1.0, alt.idf_cap / idf)
                     parts.append(scores)
             if not parts:
                 continue
