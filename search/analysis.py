@@ -10,7 +10,7 @@ from functools import lru_cache
 from whoosh.analysis import Composable, Token, Tokenizer
 
 # Bump whenever tokens change: an index built with another version must be rebuilt.
-ANALYZER_VERSION = "5"
+ANALYZER_VERSION = "6"
 
 _PUNCT = str.maketrans(
     {
@@ -119,6 +119,13 @@ STOP_WORDS = frozenset(
         "while",
         "any",
         "all",
+        "for",
+        "with",
+        "up",
+        "out",
+        "like",
+        "just",
+        "over",
         "some",
         "such",
         "s",

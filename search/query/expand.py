@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from search.analysis import is_stop, stem
+from search.analysis import KEEP_WORDS, is_stop, stem
 from search.lexicon import Lexicon
 from search.query.correct import Correction, Corrector
 from search.query.parse import ParsedQuery
@@ -21,6 +21,7 @@ SYNONYM_WEIGHT = 0.5  # expansions always score below the words typed
 WHOLE_QUERY_SYNONYM_WEIGHT = 0.85
 LONG_SYNONYM_WEIGHT = 0.5
 PREFIX_COMPLETIONS = 6
+KNOWN_PREFIX_FACTOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,17 @@ def plan(
                 best_words.append(word)
         else:
             best_words.append(word)
-        if last and query.partial_last and len(word) >= 2:
+        if last and query.partial_last and len(word) >= 2 and word not in KEEP_WORDS:
             completions = corrector.completions(word, PREFIX_COMPLETIONS)
             if not completions and not known and len(word) >= 4:
                 # A mistyped unfinished word: complete its likeliest corrections' prefixes.
                 for fix in corrector.correct(word, 2):
                     completions.extend(corrector.completions(fix.word, 3))
+            # A word that is already whole ("year") is more likely finished than a prefix.
+            base = PREFIX_WEIGHT * (KNOWN_PREFIX_FACTOR if known else 1.0)
             for rank, completion in enumerate(completions):
-                alts.append(Alt((stem(completion),), PREFIX_WEIGHT - 0.03 * rank, "prefix", f"{word}… -> {completion}"))
+                label = f"{word}… -> {completion}"
+                alts.append(Alt((stem(completion),), base - 0.03 * rank, "prefix", label))
         if alts:
             clauses.append(Clause(tuple(_dedupe(alts)), word))
     synonyms, lexicon_clauses, phrase_texts = _expand(
