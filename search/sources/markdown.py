@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,16 @@ def field_line(text: str, name: str) -> int | None:
     return None
 
 
+EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+
+
+def plain(line: str) -> str:
+    """A Markdown line as plain text: bold and italic markers dropped."""
+    return EMPHASIS.sub(lambda m: m.group(2) or m.group(3), line)
+
+
 def parse_blocks(body: str, first_line: int = 1) -> list[Block]:
-    """Split a Markdown body on `##`/`###` headings."""
+    """Split a Markdown body on `##`/`###` headings; inline emphasis becomes plain text."""
     blocks: list[Block] = []
     heading, level = "", 2
     lines: list[str] = []
@@ -38,7 +47,7 @@ def parse_blocks(body: str, first_line: int = 1) -> list[Block]:
             level = 3 if stripped.startswith("### ") else 2
             heading, lines = stripped.lstrip("#").strip(), []
         elif not stripped.startswith("# "):
-            lines.append(line)
+            lines.append(plain(line))
     if heading or any(x.strip() for x in lines):
         blocks.append(Block(level, heading or "Introduction", tuple(lines)))
     return blocks

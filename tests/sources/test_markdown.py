@@ -40,8 +40,8 @@ reviewed: 2026-01-02
 ---
 
 ## The short version
-- First point.
-- Second point.
+- **First** point.
+- Second *point*.
 
 ## How it differs from related conditions
 ### vs. Y
