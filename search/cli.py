@@ -164,6 +164,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analytics(args: argparse.Namespace) -> int:
+    """Migrate, report on, export or purge the analytics store."""
+    from search.analytics import reports
+    from search.analytics.events import utc_minute
+    from search.analytics.formats import render, render_export
+    from search.analytics.period import since
+    from search.analytics.service import nearest_for, open_reports_store
+
+    settings = _settings(args)
+    store = open_reports_store(settings)  # migrates: every subcommand sees the current schema
+    try:
+        now = utc_minute()
+        k = settings.analytics_min_count
+        if args.report == "migrate":
+            print(f"analytics database {store.where} is at the newest schema")
+            return 0
+        if args.report == "purge":
+            days = args.days or settings.analytics_retention_days
+            print(f"purged {store.purge(now, days)} events older than {days} days from {store.where}")
+            return 0
+        start = since(args.since, now)
+        if args.report == "export":
+            sys.stdout.write(render_export(reports.export(store, start, k), args.format))
+            return 0
+        report: reports.Report
+        if args.report == "unmatched":
+            report = reports.unmatched(store, start, k, nearest_for(settings, _searcher(args)), args.limit)
+        elif args.report == "top":
+            report = reports.top(store, start, k, args.limit)
+        elif args.report == "pages":
+            report = reports.pages(store, start)
+        else:
+            report = reports.zero_results(store, start)
+        sys.stdout.write(render(report, args.format))
+        return 0
+    finally:
+        store.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(prog="condsearch", description="Condition search: index, query, evaluate, serve.")
@@ -202,6 +241,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--index-dir")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("analytics", help="search analytics: reports, export, purge, migrate")
+    reports = p.add_subparsers(dest="report", required=True)
+    for name, text in (
+        ("unmatched", "failed searches grouped, with the nearest page and a search_phrases line"),
+        ("top", "the most frequent queries (texts shared by at least k searches)"),
+        ("pages", "per page: searches, clicks, click-through rate, mean click position"),
+        ("zero-results", "the zero-result rate per day"),
+        ("export", "every event, texts shared by fewer than k events left out"),
+    ):
+        r = reports.add_parser(name, help=text)
+        r.add_argument("--since", default="30d", help="how far back: 12h, 30d, 2w (default 30d)")
+        r.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        r.add_argument("--limit", type=int, default=50, help="rows at most (unmatched, top)")
+        r.add_argument("--index-dir", help="index for the nearest page (unmatched)")
+        r.set_defaults(func=cmd_analytics)
+    r = reports.add_parser("purge", help="delete events older than the retention period")
+    r.add_argument("--days", type=int, help="keep this many days (default CONDSEARCH_ANALYTICS_RETENTION_DAYS)")
+    r.set_defaults(func=cmd_analytics)
+    r = reports.add_parser("migrate", help="bring the analytics database to the newest schema")
+    r.set_defaults(func=cmd_analytics)
     return parser
 
 

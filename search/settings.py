@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The repo root: default data and index locations are relative to it, not to the caller's cwd.
@@ -39,4 +39,22 @@ class Settings(BaseSettings):
             "Call 911 or go to the nearest emergency department if you are in immediate danger",
         ],
         description="Crisis line details shown in the safety notice.",
+    )
+    analytics_enabled: bool = Field(True, description="Record search and click events for the analytics reports.")
+    analytics_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the analytics database (postgresql+psycopg://...); empty: SQLite in data_dir.",
+    )
+    analytics_queue_size: int = Field(10_000, ge=1, description="Events held in memory before new ones are dropped.")
+    analytics_batch_size: int = Field(500, ge=1, description="Events written per database transaction.")
+    analytics_flush_seconds: float = Field(1.0, gt=0.0, description="Longest wait before queued events are written.")
+    analytics_retention_days: int = Field(90, ge=1, description="Events older than this are purged.")
+    analytics_suggest_sample: float = Field(
+        0.1, ge=0.0, le=1.0, description="Share of /suggest requests recorded as events."
+    )
+    analytics_min_count: int = Field(
+        3, ge=1, description="k-anonymity: a query text is shown only when at least this many searches share it."
+    )
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token for /analytics and /admin; unset: those routes are off (404)."
     )

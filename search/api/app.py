@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from search import __version__
+from search.analytics.service import start_sink
+from search.analytics.tap import SuggestSampler
+from search.api.admin import router as admin_router
 from search.api.errors import install_error_handlers
 from search.api.metrics import build_metrics
 from search.api.routes import router
@@ -36,6 +40,11 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = AppState(settings=settings, searcher=Searcher(settings), metrics=build_metrics())
+        if settings.analytics_enabled:
+            # The sink's worker connects, migrates and purges in the background: a database that is down
+            # at start delays nothing and fails nothing.
+            sink = start_sink(settings, state.searcher, state.metrics.events_dropped)
+            state.events, state.analytics = sink, sink.store
         app.state.condsearch = state
         try:
             yield
@@ -51,7 +60,9 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(web_router)
+    app.include_router(admin_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SuggestSampler, rate=settings.analytics_suggest_sample, record=_record_suggest)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -77,6 +88,12 @@ def create_app(settings: Settings) -> FastAPI:
         return response
 
     return app
+
+
+def _record_suggest(scope: Scope, text: str, slugs: Sequence[str]) -> None:
+    state: AppState | None = getattr(scope["app"].state, "condsearch", None)
+    if state is not None:
+        state.record_suggest(text, slugs)
 
 
 def _secure(response: Response) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from search.analytics.store import Store
 from search.api.metrics import Metrics
 from search.query.pipeline import Searcher
 from search.query.results import SearchResult
@@ -20,6 +22,9 @@ class EventSink(Protocol):
     def click(self, query_id: str, slug: str, position: int) -> None:
         """Record a click."""
 
+    def suggest(self, text: str, slugs: Sequence[str]) -> None:
+        """Record a sampled as-you-type request: what was typed and the pages suggested."""
+
     def close(self) -> None:
         """Flush and stop."""
 
@@ -33,6 +38,9 @@ class NullSink:
     def click(self, query_id: str, slug: str, position: int) -> None:
         """Drop the click event."""
 
+    def suggest(self, text: str, slugs: Sequence[str]) -> None:
+        """Drop the suggest event."""
+
     def close(self) -> None:
         """Nothing to flush."""
 
@@ -45,6 +53,7 @@ class AppState:
     searcher: Searcher
     metrics: Metrics
     events: EventSink = field(default_factory=NullSink)
+    analytics: Store | None = None  # where the admin reports read from; None when analytics are off
 
     def record_search(self, query_id: str, result: SearchResult) -> None:
         """Hand a search to the analytics sink; never fails the request."""
@@ -57,5 +66,12 @@ class AppState:
         """Hand a click to the analytics sink; never fails the request."""
         try:
             self.events.click(query_id, slug, position)
+        except Exception:
+            self.metrics.events_dropped.labels("error").inc()
+
+    def record_suggest(self, text: str, slugs: Sequence[str]) -> None:
+        """Hand a sampled suggestion request to the analytics sink; never fails the request."""
+        try:
+            self.events.suggest(text, slugs)
         except Exception:
             self.metrics.events_dropped.labels("error").inc()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import Index
 
 from search.analysis import ANALYZER_VERSION, is_stop, surface_words
 from search.errors import IndexMismatchError, IndexMissingError
@@ -28,6 +30,7 @@ from search.indexing.store import (
 )
 from search.pages import Page, body_text, content_hash, page_from_dict, with_source
 
+log = logging.getLogger(__name__)
 KEEP_OLD_GENERATIONS = 2
 MERGE_ABOVE_SEGMENTS = 8
 
@@ -102,23 +105,23 @@ def build_index(pages: list[Page], index_dir: Path, failed_sources: Iterable[str
     new_slugs = {page.slug for page in pages}
     carried = [s for s, src in old_sources.items() if src in failed and s not in new_slugs and s in old_hashes]
     if carried and previous is not None:
-        pages = pages + _stored_pages(previous, carried)
+        try:
+            pages = pages + _stored_pages(previous, carried)
+        except Exception as exc:  # whoosh raises many types for damaged files
+            log.error("cannot carry pages over from damaged generation %s: %s", previous.name, exc)
     hashes = {page.slug: content_hash(page) for page in pages}
     number = max((int(p.name.split("-")[1]) for p in generation_dirs(index_dir)), default=0) + 1
     name = f"gen-{number:06d}"
     work = index_dir / f".building-{name}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
 
-    changed = [p for p in pages if old_hashes.get(p.slug) != hashes[p.slug]]
-    removed = [slug for slug in old_hashes if slug not in hashes]
-    if old_hashes and previous is not None:
-        # Start from the previous generation: hard links share its immutable segment files.
-        shutil.copytree(previous, work, copy_function=os.link)
-        (work / MANIFEST).unlink()
-        ix = whoosh_index.open_dir(str(work))
-    else:
+    ix = _start_from(previous, work) if old_hashes and previous is not None else None
+    if ix is None:
+        old_hashes = {}
         work.mkdir(parents=True)
         ix = whoosh_index.create_in(str(work), build_schema())
+    changed = [p for p in pages if old_hashes.get(p.slug) != hashes[p.slug]]
+    removed = [slug for slug in old_hashes if slug not in hashes]
     writer = ix.writer()
     for slug in removed:
         writer.delete_by_term("slug", slug)
@@ -155,6 +158,26 @@ def build_index(pages: list[Page], index_dir: Path, failed_sources: Iterable[str
         removed=len(removed),
         seconds=time.perf_counter() - started,
     )
+
+
+def _start_from(previous: Path, work: Path) -> Index | None:
+    """The previous generation, hard-linked into `work` (its segment files are immutable).
+
+    None when it cannot be read: a damaged generation is never built upon, the build starts afresh.
+    """
+    try:
+        shutil.copytree(previous, work, copy_function=os.link)
+        (work / MANIFEST).unlink()
+        ix = whoosh_index.open_dir(str(work))
+        with ix.searcher() as searcher:
+            searcher.doc_count_all()
+            for _ in searcher.all_stored_fields():
+                pass  # touch every stored document: a truncated segment fails here, not mid-build
+        return ix
+    except Exception as exc:  # whoosh raises many types for damaged files
+        log.error("previous generation %s is damaged (%s); building a new one from scratch", previous.name, exc)
+        shutil.rmtree(work, ignore_errors=True)
+        return None
 
 
 def _stored_pages(generation: Path, slugs: list[str]) -> list[Page]:

@@ -36,7 +36,8 @@ def free_port() -> int:
 def start_server(index_dir: Path, *args: str, env: dict[str, str] | None = None, log: Path | None = None) -> Server:
     """Start `condsearch serve` and wait until it is ready."""
     port = free_port()
-    full_env = {**os.environ, **(env or {})}
+    # Runtime data (the analytics database) lives beside the test index, never in the repo.
+    full_env = {**os.environ, "CONDSEARCH_DATA_DIR": str(index_dir.parent / "var"), **(env or {})}
     out = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "search", "serve", "--port", str(port), "--index-dir", str(index_dir), *args],

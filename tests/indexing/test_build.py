@@ -156,3 +156,14 @@ def test_no_index_is_a_clear_error(tmp_path: Path) -> None:
 def test_medlineplus_indexes_all_topics(medlineplus_index: Path) -> None:
     manifest = read_manifest(current_generation(medlineplus_index))
     assert len(manifest["pages"]) == 981
+
+
+def test_a_damaged_current_generation_is_rebuilt_from_scratch(tmp_path: Path) -> None:
+    folder, index_dir = _corpus(tmp_path), tmp_path / "index"
+    _build(folder, index_dir)
+    generation = current_generation(index_dir)
+    for segment in generation.glob("*.seg"):
+        segment.write_bytes(b"")  # truncated on disk
+    report, _ = _build(folder, index_dir)
+    assert (report.added, report.unchanged) == (3, 0)
+    assert Searcher(settings_for(index_dir)).search("alpha pain").hits[0].slug == "alpha-pain"

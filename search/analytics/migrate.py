@@ -1,0 +1,27 @@
+"""Schema migrations (Alembic) applied from the package, at start and by `condsearch analytics migrate`."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, text
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# Server workers start together: on PostgreSQL one migrates while the others wait on this lock.
+ADVISORY_LOCK = 7_406_221_913
+# Alembic's `context` and `op` are module globals: two migrations in one process must take turns.
+_IN_PROCESS = threading.Lock()
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the database to the newest revision, in one transaction."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with _IN_PROCESS, engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

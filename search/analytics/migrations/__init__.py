@@ -1,0 +1,1 @@
+"""Alembic migrations of the analytics store, shipped inside the package."""

@@ -1,0 +1,42 @@
+"""The page nearest to a failed search, found by the real pipeline, and where an editor adds the phrase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.query.pipeline import Searcher
+from search.settings import PROJECT_ROOT
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The page the pipeline ranks first for a text (or suggests), its confidence, and its source file."""
+
+    slug: str
+    title: str
+    score: float | None
+    file: str
+
+
+def page_file(conditions_dir: Path, slug: str) -> str:
+    """The page's Markdown file, relative to the project when it lives there."""
+    path = conditions_dir / f"{slug}.md"
+    if not path.exists():
+        return f"the page {slug}"
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def nearest_page(searcher: Searcher, conditions_dir: Path, text: str) -> Nearest | None:
+    """The top hit for the text, or else its first suggestion; None when nothing comes close."""
+    result = searcher.search(text, limit=1)
+    if result.hits:
+        hit = result.hits[0]
+        return Nearest(hit.slug, hit.title, hit.confidence, page_file(conditions_dir, hit.slug))
+    found = searcher.suggest(text, 1)
+    if found:
+        return Nearest(found[0].slug, found[0].title, None, page_file(conditions_dir, found[0].slug))
+    return None

@@ -1,0 +1,279 @@
+"""The reports: unmatched groups, top queries, pages, zero-result rate per day and an export; all k-anonymous."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, case, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from search.analytics.errors import AnalyticsUnavailableError
+from search.analytics.groups import Group, Row, group_unmatched
+from search.analytics.nearest import Nearest
+from search.analytics.schema import clicks, searches
+from search.analytics.scrub import PLACEHOLDER
+from search.analytics.store import Store
+
+S = searches.c
+C = clicks.c
+
+
+@dataclass(frozen=True)
+class UnmatchedGroup:
+    """A group of failed searches, the page nearest to it and the line that would fix it."""
+
+    group: Group
+    nearest: Nearest | None
+    search_phrase: str | None
+
+
+@dataclass(frozen=True)
+class UnmatchedReport:
+    """Searches with no hit or below the unmatched threshold, grouped."""
+
+    since: datetime
+    k: int
+    searches: int
+    groups: tuple[UnmatchedGroup, ...]
+    hidden_groups: int
+    hidden_searches: int
+
+
+@dataclass(frozen=True)
+class TopQuery:
+    """A query text (normalized) shared by at least k searches."""
+
+    query: str
+    searches: int
+    zero_results: int
+    unmatched: int
+    clicks: int
+
+
+@dataclass(frozen=True)
+class TopReport:
+    """The most frequent queries; rarer texts only counted."""
+
+    since: datetime
+    k: int
+    searches: int
+    queries: tuple[TopQuery, ...]
+    hidden_searches: int
+
+
+@dataclass(frozen=True)
+class PageStats:
+    """How one page does: searches it topped, clicks on it, click-through rate, mean click position."""
+
+    slug: str
+    searches: int
+    clicks: int
+    click_through_rate: float | None
+    mean_click_position: float | None
+
+
+@dataclass(frozen=True)
+class PagesReport:
+    """Every page that topped a search or was clicked."""
+
+    since: datetime
+    pages: tuple[PageStats, ...]
+
+
+@dataclass(frozen=True)
+class DayStats:
+    """One day's searches and the share that found nothing."""
+
+    day: date
+    searches: int
+    zero_results: int
+    unmatched: int
+    zero_result_rate: float
+
+
+@dataclass(frozen=True)
+class ZeroResultsReport:
+    """The zero-result rate per day (UTC)."""
+
+    since: datetime
+    days: tuple[DayStats, ...]
+
+
+Report = UnmatchedReport | TopReport | PagesReport | ZeroResultsReport
+
+
+def _read(store: Store, build: Callable[[Connection], Any]) -> Any:
+    try:
+        with store.engine.connect() as conn:
+            return build(conn)
+    except SQLAlchemyError as exc:
+        first = str(exc).splitlines()[0][:200]
+        raise AnalyticsUnavailableError(f"cannot read the analytics database {store.where}: {first}") from exc
+
+
+def _searches_since(since: datetime) -> Any:
+    return and_(S.kind == "search", S.minute >= since)
+
+
+def _is_unmatched() -> Any:
+    return or_(S.hits == 0, S.unmatched.is_(True))
+
+
+def _count_if(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def unmatched(
+    store: Store, since: datetime, k: int, nearest: Callable[[str], Nearest | None], limit: int = 50
+) -> UnmatchedReport:
+    """Failed searches grouped so that variants count together, each with its nearest page."""
+    query: Select[Any] = (
+        select(S.normalized, S.corrected, func.count(), func.min(S.minute), func.max(S.minute))
+        .where(_searches_since(since), _is_unmatched())
+        .group_by(S.normalized, S.corrected)
+    )
+    rows = [Row(*r) for r in _read(store, lambda conn: conn.execute(query).all())]
+    grouping = group_unmatched(rows, k)
+    groups = tuple(_with_nearest(g, nearest) for g in grouping.groups[:limit])
+    return UnmatchedReport(
+        since=since,
+        k=k,
+        searches=sum(r.searches for r in rows),
+        groups=groups,
+        hidden_groups=grouping.hidden_groups,
+        hidden_searches=grouping.hidden_searches,
+    )
+
+
+def _with_nearest(group: Group, nearest: Callable[[str], Nearest | None]) -> UnmatchedGroup:
+    texts = [v.text for v in group.variants] + ([group.phrase] if group.phrase else [])
+    text = next((t for t in texts if not PLACEHOLDER.search(t)), None)
+    if text is None:
+        return UnmatchedGroup(group, None, None)
+    page = nearest(group.phrase or text)
+    where = f"add to {page.file}" if page else "no page comes close: a new page?"
+    return UnmatchedGroup(group, page, f"  - {text}  # {where}")
+
+
+def top(store: Store, since: datetime, k: int, limit: int = 50) -> TopReport:
+    """The most searched texts, each shared by at least k searches."""
+    per_search = select(C.query_id, func.count().label("n")).group_by(C.query_id).subquery()
+    query: Select[Any] = (
+        select(
+            S.normalized,
+            func.count(),
+            _count_if(S.hits == 0),
+            _count_if(_is_unmatched()),
+            func.coalesce(func.sum(per_search.c.n), 0),
+        )
+        .select_from(searches.outerjoin(per_search, per_search.c.query_id == S.query_id))
+        .where(_searches_since(since))
+        .group_by(S.normalized)
+    )
+    found = _read(store, lambda conn: conn.execute(query).all())
+    rows = [TopQuery(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in found]
+    shown = sorted((r for r in rows if r.searches >= k), key=lambda r: (-r.searches, r.query))
+    total = sum(r.searches for r in rows)
+    return TopReport(since, k, total, tuple(shown[:limit]), sum(r.searches for r in rows if r.searches < k))
+
+
+def pages(store: Store, since: datetime) -> PagesReport:
+    """Per page: searches it topped, clicks on it, click-through rate and mean click position."""
+    topped: Select[Any] = (
+        select(S.top_slug, func.count()).where(_searches_since(since), S.top_slug.is_not(None)).group_by(S.top_slug)
+    )
+    joined = clicks.join(searches, and_(searches.c.query_id == C.query_id, S.kind == "search"))
+    clicked: Select[Any] = (
+        select(C.slug, func.count(), func.avg(C.position)).select_from(joined).where(S.minute >= since).group_by(C.slug)
+    )
+    through: Select[Any] = (
+        select(S.top_slug, func.count(func.distinct(S.query_id)))
+        .select_from(searches.join(clicks, and_(C.query_id == S.query_id, C.slug == S.top_slug)))
+        .where(_searches_since(since))
+        .group_by(S.top_slug)
+    )
+
+    def build(conn: Connection) -> tuple[dict[str, int], dict[str, tuple[int, float]], dict[str, int]]:
+        return (
+            {r[0]: int(r[1]) for r in conn.execute(topped)},
+            {r[0]: (int(r[1]), float(r[2])) for r in conn.execute(clicked)},
+            {r[0]: int(r[1]) for r in conn.execute(through)},
+        )
+
+    tops, clicks_on, clicked_through = _read(store, build)
+    stats = []
+    for slug in sorted(set(tops) | set(clicks_on)):
+        n, (k, mean) = tops.get(slug, 0), clicks_on.get(slug, (0, 0.0))
+        stats.append(
+            PageStats(
+                slug=slug,
+                searches=n,
+                clicks=k,
+                click_through_rate=round(clicked_through.get(slug, 0) / n, 4) if n else None,
+                mean_click_position=round(mean, 2) if k else None,
+            )
+        )
+    stats.sort(key=lambda p: (-p.searches, -p.clicks, p.slug))
+    return PagesReport(since, tuple(stats))
+
+
+def zero_results(store: Store, since: datetime) -> ZeroResultsReport:
+    """Searches, zero-result searches and their share, per day."""
+    query: Select[Any] = (
+        select(S.day, func.count(), _count_if(S.hits == 0), _count_if(_is_unmatched()))
+        .where(_searches_since(since))
+        .group_by(S.day)
+        .order_by(S.day)
+    )
+    days = tuple(
+        DayStats(r[0], int(r[1]), int(r[2]), int(r[3]), round(int(r[2]) / int(r[1]), 4))
+        for r in _read(store, lambda c: c.execute(query).all())
+    )
+    return ZeroResultsReport(since, days)
+
+
+EXPORT_COLUMNS = (
+    "minute",
+    "kind",
+    "query",
+    "normalized",
+    "corrected",
+    "hits",
+    "top_slug",
+    "confidence",
+    "latency_ms",
+    "unmatched",
+    "clicks",
+)
+
+
+def export(store: Store, since: datetime, k: int) -> Iterator[dict[str, Any]]:
+    """Every event since then, one row each; a text shared by fewer than k events is left out (None)."""
+
+    def common(column: Any) -> Select[Any]:
+        return select(column).where(S.minute >= since).group_by(column).having(func.count() >= k)
+
+    per_search = select(C.query_id, func.count().label("n")).group_by(C.query_id).subquery()
+    rows: Select[Any] = (
+        select(*(S[c] for c in EXPORT_COLUMNS[:-1]), func.coalesce(per_search.c.n, 0))
+        .select_from(searches.outerjoin(per_search, per_search.c.query_id == S.query_id))
+        .where(S.minute >= since)
+        .order_by(S.minute, S.id)
+    )
+
+    def build(conn: Connection) -> list[dict[str, Any]]:
+        shown = {c: {r[0] for r in conn.execute(common(S[c]))} for c in ("query", "normalized", "corrected")}
+        out = []
+        for row in conn.execute(rows):
+            record = dict(zip(EXPORT_COLUMNS, row, strict=True))
+            for column, texts in shown.items():
+                if record[column] not in texts:
+                    record[column] = None
+            record["unmatched"] = bool(record["unmatched"])
+            out.append(record)
+        return out
+
+    yield from _read(store, build)

@@ -1,0 +1,122 @@
+"""The analytics database: an engine for SQLite (WAL) or PostgreSQL (psycopg 3), writes and retention."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from search.analytics.errors import AnalyticsError, AnalyticsUnavailableError
+from search.analytics.events import ClickEvent, SearchEvent
+from search.analytics.migrate import migrate
+from search.analytics.schema import clicks, searches
+from search.settings import Settings
+
+log = logging.getLogger(__name__)
+SQLITE_FILE = "analytics.db"
+# A database that does not answer must not hold the writer (or a report) for long.
+CONNECT_TIMEOUT_SECONDS = 5
+STATEMENT_TIMEOUT_MS = 10_000
+
+
+def database_url(settings: Settings) -> URL:
+    """The analytics URL: CONDSEARCH_ANALYTICS_URL, or a SQLite file in the data directory."""
+    raw = settings.analytics_url.strip()
+    if not raw:
+        return URL.create("sqlite", database=str(settings.data_dir / SQLITE_FILE))
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise AnalyticsError(
+            f"CONDSEARCH_ANALYTICS_URL {raw[:40]!r}... is not a database URL; "
+            "use postgresql+psycopg://user:password@host:5432/dbname, or leave it empty for SQLite"
+        ) from exc
+    if url.get_backend_name() == "postgresql":
+        # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
+        return url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "sqlite":
+        return url
+    raise AnalyticsError(
+        f"CONDSEARCH_ANALYTICS_URL uses {url.drivername!r}, which is not supported; "
+        "use postgresql+psycopg://user:password@host:5432/dbname, or leave it empty for SQLite"
+    )
+
+
+def open_engine(url: URL) -> Engine:
+    """An engine tuned for its backend; nothing is connected yet."""
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,  # a restarted server's dead connections are replaced, not raised
+        pool_size=2,
+        max_overflow=2,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+        },
+    )
+
+
+def _sqlite_pragmas(connection: Any, record: Any) -> None:
+    cursor = connection.cursor()
+    # WAL: readers (reports) never block the writer; several server workers can write in turn.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={CONNECT_TIMEOUT_SECONDS * 1000}")
+    cursor.close()
+
+
+class Store:
+    """The event tables behind one engine: migrate, write batches, purge old events."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def where(self) -> str:
+        """The database, for messages: never its password."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision."""
+        try:
+            migrate(self.engine)
+        except SQLAlchemyError as exc:
+            raise AnalyticsUnavailableError(f"cannot migrate the analytics database {self.where}: {exc}") from exc
+
+    def write(self, search_events: Sequence[SearchEvent], click_events: Sequence[ClickEvent]) -> None:
+        """Insert a batch in one transaction."""
+        with self.engine.begin() as conn:
+            if search_events:
+                conn.execute(searches.insert(), [asdict(e) for e in search_events])
+            if click_events:
+                conn.execute(clicks.insert(), [asdict(e) for e in click_events])
+
+    def purge(self, now: datetime, days: int) -> int:
+        """Delete events older than `days`; the number of rows deleted."""
+        cutoff = now - timedelta(days=days)
+        with self.engine.begin() as conn:
+            deleted = conn.execute(delete(searches).where(searches.c.minute < cutoff)).rowcount
+            deleted += conn.execute(delete(clicks).where(clicks.c.minute < cutoff)).rowcount
+        return int(deleted)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name (not yet connected or migrated)."""
+    return Store(open_engine(database_url(settings)))

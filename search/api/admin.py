@@ -1,0 +1,196 @@
+"""Admin reports: /analytics/* as JSON or CSV and the /admin dashboard, behind CONDSEARCH_ADMIN_TOKEN."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from search.analytics import reports
+from search.analytics.charts import bar_chart, line_chart
+from search.analytics.errors import AnalyticsError, AnalyticsUnavailableError
+from search.analytics.events import utc_minute
+from search.analytics.formats import render, report_dict
+from search.analytics.period import since as period_start
+from search.analytics.service import nearest_for
+from search.analytics.store import Store
+from search.api.errors import error_response
+from search.api.schemas import ErrorResponse
+from search.api.state import AppState
+from search.web.pages import templates
+
+router = APIRouter()
+NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+PERIODS = ("7d", "30d", "90d")
+Format = Literal["json", "csv"]
+Limit = Annotated[int, Query(ge=1, le=500, description="Rows at most.")]
+Period = Annotated[str, Query(max_length=10, description="How far back: 12h, 30d, 2w.")]
+
+
+def _state(request: Request) -> AppState:
+    app_state: AppState = request.app.state.condsearch
+    return app_state
+
+
+def _token(request: Request) -> str:
+    """The configured admin token; with none, the admin routes do not exist."""
+    secret = _state(request).settings.admin_token
+    token = secret.get_secret_value() if secret else ""
+    if not token:
+        raise HTTPException(404, "Not Found")
+    return token
+
+
+def _matches(given: str, token: str) -> bool:
+    # Constant time: the comparison must not tell how much of a guess was right.
+    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+
+
+def _bearer(request: Request) -> str:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def require_admin(request: Request) -> AppState:
+    """The app state, for a request that carries the admin token as a bearer token."""
+    token = _token(request)
+    if not _matches(_bearer(request), token):
+        raise HTTPException(
+            401,
+            "a valid admin token is required: send `Authorization: Bearer <CONDSEARCH_ADMIN_TOKEN>`",
+            headers={"WWW-Authenticate": 'Bearer realm="condsearch-admin"'},
+        )
+    return _state(request)
+
+
+def _store(app: AppState) -> Store:
+    if app.analytics is None:
+        raise AnalyticsUnavailableError("analytics are off: set CONDSEARCH_ANALYTICS_ENABLED=true and restart")
+    return app.analytics
+
+
+ADMIN = [Depends(require_admin)]  # checked before the parameters, so an unauthorized caller learns nothing
+REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The report", "content": {"application/json": {}, "text/csv": {}}},
+    401: {"model": ErrorResponse, "description": "No valid admin token"},
+    404: {"model": ErrorResponse, "description": "No admin token is configured: the reports are off"},
+    422: {"model": ErrorResponse},
+    503: {"model": ErrorResponse, "description": "The analytics database is not reachable"},
+}
+
+
+def _report(request: Request, since: str, fmt: Format, build: Callable[[AppState, datetime], Any]) -> Response:
+    app = _state(request)
+    try:
+        start = period_start(since, utc_minute())
+    except AnalyticsError as exc:
+        return error_response(422, "invalid_request", str(exc).replace("--since", "`since`"), "since")
+    try:
+        report = build(app, start)
+    except AnalyticsUnavailableError as exc:
+        response = error_response(503, "unavailable", str(exc))
+        response.headers.update(NO_STORE)
+        return response
+    name = request.url.path.rsplit("/", 1)[-1]
+    if fmt == "csv":
+        headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}.csv"'}
+        return Response(render(report, "csv"), media_type="text/csv; charset=utf-8", headers=headers)
+    return JSONResponse(report_dict(report), headers=NO_STORE)
+
+
+@router.get("/analytics/unmatched", tags=["analytics"], dependencies=ADMIN, responses=REPORT_RESPONSES)
+def unmatched(request: Request, since: Period = "30d", format: Format = "json", limit: Limit = 50) -> Response:
+    """Failed searches grouped with their variants, nearest page and a `search_phrases` line to paste."""
+
+    def build(app: AppState, start: datetime) -> reports.Report:
+        k = app.settings.analytics_min_count
+        return reports.unmatched(_store(app), start, k, nearest_for(app.settings, app.searcher), limit)
+
+    return _report(request, since, format, build)
+
+
+@router.get("/analytics/top", tags=["analytics"], dependencies=ADMIN, responses=REPORT_RESPONSES)
+def top(request: Request, since: Period = "30d", format: Format = "json", limit: Limit = 50) -> Response:
+    """The most frequent queries shared by at least k searches."""
+    return _report(
+        request,
+        since,
+        format,
+        lambda app, start: reports.top(_store(app), start, app.settings.analytics_min_count, limit),
+    )
+
+
+@router.get("/analytics/pages", tags=["analytics"], dependencies=ADMIN, responses=REPORT_RESPONSES)
+def pages(request: Request, since: Period = "30d", format: Format = "json") -> Response:
+    """Per page: searches it topped, clicks, click-through rate and mean click position."""
+    return _report(request, since, format, lambda app, start: reports.pages(_store(app), start))
+
+
+@router.get("/analytics/zero-results", tags=["analytics"], dependencies=ADMIN, responses=REPORT_RESPONSES)
+def zero_results(request: Request, since: Period = "30d", format: Format = "json") -> Response:
+    """The zero-result rate per day."""
+    return _report(request, since, format, lambda app, start: reports.zero_results(_store(app), start))
+
+
+# The dashboard: a browser sends the token in a form POST and gets the dashboard back as the answer.
+# Nothing persists (no cookie, no token in a URL or in the page), so nothing leaks into logs or history.
+
+
+@router.get("/admin", include_in_schema=False)
+def admin_page(request: Request) -> HTMLResponse:
+    """The dashboard for a bearer token; otherwise the form that asks for it."""
+    token = _token(request)
+    if _matches(_bearer(request), token):
+        return _dashboard(request, "30d")
+    return _login(request, "", 200)
+
+
+@router.post("/admin", include_in_schema=False)
+def admin_login(
+    request: Request,
+    token: Annotated[str, Form(max_length=1000)] = "",
+    since: Annotated[str, Form(max_length=10)] = "30d",
+) -> HTMLResponse:
+    """The dashboard, when the form carried the right token."""
+    if not _matches(token, _token(request)):
+        return _login(request, "That token is not right.", 401)
+    return _dashboard(request, since if since in PERIODS else "30d")
+
+
+def _login(request: Request, error: str, status: int) -> HTMLResponse:
+    context = {"dashboard": False, "error": error, "periods": PERIODS, "since": "30d"}
+    return templates.TemplateResponse(request, "admin.html", context, status_code=status, headers=NO_STORE)
+
+
+def _dashboard(request: Request, since: str) -> HTMLResponse:
+    app = _state(request)
+    start = period_start(since, utc_minute())
+    k = app.settings.analytics_min_count
+    try:
+        store = _store(app)
+        missed = reports.unmatched(store, start, k, nearest_for(app.settings, app.searcher), 25)
+        daily = reports.zero_results(store, start)
+        popular = reports.top(store, start, k, 15)
+        per_page = reports.pages(store, start)
+    except AnalyticsUnavailableError as exc:
+        failed = {"dashboard": False, "error": str(exc), "periods": PERIODS, "since": since}
+        return templates.TemplateResponse(request, "admin.html", failed, status_code=503, headers=NO_STORE)
+    largest = [(g.group.phrase or "(texts hidden: fewer than k each)", g.group.searches) for g in missed.groups[:10]]
+    context: dict[str, Any] = {
+        "dashboard": True,
+        "since": since,
+        "periods": PERIODS,
+        "start": start,
+        "k": k,
+        "unmatched": missed,
+        "bars": bar_chart(largest),
+        "line": line_chart([(d.day, d.zero_result_rate) for d in daily.days]),
+        "daily": daily,
+        "top": popular,
+        "pages": per_page,
+    }
+    return templates.TemplateResponse(request, "admin.html", context, headers=NO_STORE)

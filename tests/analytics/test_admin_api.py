@@ -1,0 +1,147 @@
+"""/analytics/* and /admin on a real server: the token, the reports as JSON and CSV, and nothing identifying stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.analytics.privacy import every_cell, leaks
+from tests.analytics.server import AUTH, TOKEN, analytics_server, searches_recorded, wait_for
+from tests.api.conftest import Server, stop_server
+from tests.api.conftest import server as server  # the shared server, which has no admin token
+
+HEADERS = {
+    "X-Forwarded-For": "203.0.113.77",
+    "User-Agent": "Mozilla/5.0 agent-marker-5521",
+    "Cookie": "session=cookie-marker-9913",
+    "Referer": "https://referrer-marker.example/from",
+}
+SEARCHES = (
+    ["migraine"] * 3
+    + ["vertigo"] * 3
+    + ["vertgo", "ringing ears call 555-867-5309", "ringing ears call 555-867-5309"]
+    + ["eczema mail me at pat.smith@example.org"] * 2
+)
+SECRETS = (
+    "203.0.113.77",
+    "127.0.0.1",
+    "agent-marker",
+    "mozilla",
+    "cookie-marker",
+    "referrer-marker",
+    "867-5309",
+    "pat.smith",
+    "example.org",
+)
+
+
+@pytest.fixture(scope="module")
+def admin_server(clinic_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("admin")
+    server = analytics_server(clinic_index, folder)
+    with httpx.Client(base_url=server.url, headers=HEADERS, timeout=10) as client:
+        for text in SEARCHES:
+            query_id = client.get("/search", params={"q": text}).json()["query_id"]
+            if text == "migraine":
+                client.post("/events/click", json={"query_id": query_id, "slug": "migraine", "position": 1})
+        client.get("/", params={"q": "vertigo"})  # the HTML page records too
+        client.get("/suggest", params={"q": "pins and needl"})
+    assert wait_for(lambda: searches_recorded(server) == len(SEARCHES) + 1), "events were not written"
+    yield server
+    stop_server(server)
+
+
+def test_without_the_token_the_reports_answer_401_in_the_error_shape(admin_server: Server) -> None:
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}):
+        response = httpx.get(f"{admin_server.url}/analytics/top?limit=0", headers=headers)
+        assert response.status_code == 401
+        assert response.json() == {
+            "error": {
+                "status": 401,
+                "code": "unauthorized",
+                "message": "a valid admin token is required: send `Authorization: Bearer <CONDSEARCH_ADMIN_TOKEN>`",
+                "field": None,
+            }
+        }
+        assert response.headers["www-authenticate"] == 'Bearer realm="condsearch-admin"'
+
+
+def test_with_no_token_configured_the_routes_do_not_exist(server: Server) -> None:
+    for path in ("/analytics/unmatched", "/analytics/top", "/analytics/pages", "/analytics/zero-results", "/admin"):
+        response = httpx.get(server.url + path, headers={"Authorization": "Bearer anything"})
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_reports_as_json(admin_server: Server) -> None:
+    get = lambda path: httpx.get(f"{admin_server.url}{path}", headers=AUTH).json()  # noqa: E731
+    unmatched = get("/analytics/unmatched?since=1d")
+    groups = {g["phrase"]: g for g in unmatched["groups"]}
+    assert groups["vertigo"]["searches"] == 5  # three typed, one misspelled, one from the HTML page
+    assert groups["vertigo"]["variants"] == [{"text": "vertigo", "searches": 4}]
+    assert groups["vertigo"]["hidden_variants"] == 1
+    assert groups["vertigo"]["search_phrase"] == "  - vertigo  # no page comes close: a new page?"
+    top = get("/analytics/top?since=1d&limit=2")
+    assert [q["query"] for q in top["queries"]] == ["vertigo", "migraine"]
+    assert top["queries"][1]["clicks"] == 3
+    pages = {p["slug"]: p for p in get("/analytics/pages")["pages"]}
+    assert (pages["migraine"]["searches"], pages["migraine"]["clicks"]) == (3, 3)
+    assert pages["migraine"]["click_through_rate"] == 1.0
+    (day,) = get("/analytics/zero-results")["days"]
+    assert day["searches"] == len(SEARCHES) + 1
+
+
+def test_the_reports_as_csv(admin_server: Server) -> None:
+    response = httpx.get(f"{admin_server.url}/analytics/top?format=csv&since=1d", headers=AUTH)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="top.csv"'
+    assert response.headers["cache-control"] == "no-store"
+    lines = response.text.splitlines()
+    assert lines[0] == "query,searches,zero_results,unmatched,clicks"
+    assert lines[1] == "vertigo,4,4,4,0"
+
+
+def test_a_bad_period_is_a_422_naming_it(admin_server: Server) -> None:
+    response = httpx.get(f"{admin_server.url}/analytics/unmatched?since=forever", headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "status": 422,
+        "code": "invalid_request",
+        "message": "`since` 'forever' is not a period; use a number of hours, days or weeks such as 12h, 30d or 2w",
+        "field": "since",
+    }
+
+
+def test_suggestions_are_sampled_into_the_store(admin_server: Server) -> None:
+    cells = every_cell(f"sqlite:///{admin_server.index_dir.parent / 'var' / 'analytics.db'}")
+    kinds = [value for column, value in cells if column == "kind"]
+    assert kinds.count("suggest") == 1
+    assert ("query", "pins and needl") in cells
+
+
+def test_no_address_agent_cookie_referrer_or_scrubbed_detail_is_stored(admin_server: Server) -> None:
+    url = f"sqlite:///{admin_server.index_dir.parent / 'var' / 'analytics.db'}"
+    assert leaks(url, SECRETS) == []
+    assert ("query", "ringing ears call <phone>") in every_cell(url)
+
+
+def test_the_dashboard_needs_the_token_and_sets_nothing(admin_server: Server) -> None:
+    form = httpx.get(f"{admin_server.url}/admin")
+    assert form.status_code == 200
+    assert 'id="admin-login"' in form.text and "vertigo" not in form.text
+    wrong = httpx.post(f"{admin_server.url}/admin", data={"token": "nope"})
+    assert wrong.status_code == 401 and "That token is not right." in wrong.text and "vertigo" not in wrong.text
+    page = httpx.post(f"{admin_server.url}/admin", data={"token": TOKEN, "since": "7d"})
+    assert page.status_code == 200
+    assert "set-cookie" not in page.headers
+    assert page.headers["cache-control"] == "no-store"
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert 'id="largest-chart"' in page.text and 'id="rate-chart"' in page.text
+    assert "eczema mail me at &lt;email&gt;" in page.text and "<email>" not in page.text  # escaped
+    assert TOKEN not in page.text
+    bearer = httpx.get(f"{admin_server.url}/admin", headers=AUTH)
+    assert bearer.status_code == 200 and 'id="largest-chart"' in bearer.text

@@ -1,0 +1,109 @@
+"""Reports on SQLite and PostgreSQL: the same numbers from the same events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from search.analytics import reports
+from search.analytics.formats import render
+from search.analytics.nearest import Nearest
+from search.analytics.store import Store
+from tests.analytics.test_store import click_at, search_at
+
+DAY1 = datetime(2026, 3, 1, 9, 0)
+DAY2 = DAY1 + timedelta(days=1)
+
+
+def fill(store: Store) -> None:
+    hit = {"hits": 4, "top_slug": "migraine", "confidence": 0.9, "unmatched": False}
+    events = [
+        search_at(DAY1, f"m{i}", query=q, normalized=q.lower(), corrected="migraine", **hit)
+        for i, q in enumerate(["migraine", "Migraine", "migraine", "migraine"])
+    ]
+    events += [
+        search_at(
+            DAY1,
+            "n1",
+            query="neck pain",
+            normalized="neck pain",
+            corrected="neck pain",
+            hits=2,
+            top_slug="chronic-pain",
+            confidence=0.2,
+            unmatched=True,
+        )
+    ]
+    events += [
+        search_at(DAY2, f"v{i}", query=q, normalized=q, corrected="vertigo")
+        for i, q in enumerate(["vertigo", "vertigo", "vertgo", "vertigo"])
+    ]
+    clicks = [
+        click_at(DAY1, "m0"),
+        click_at(DAY1, "m0", position=3),
+        click_at(DAY1, "m2", position=2),
+        click_at(DAY1, "n1", "chronic-pain", 2),
+        click_at(DAY1, "nowhere", "migraine", 1),
+    ]
+    store.write(events, clicks)
+
+
+def nowhere(text: str) -> Nearest | None:
+    return Nearest("balance-disorders", "Balance disorders", 0.2, "data/conditions/balance-disorders.md")
+
+
+def test_unmatched_groups_with_nearest_page_and_line(store: Store) -> None:
+    fill(store)
+    report = reports.unmatched(store, DAY1, 3, nowhere)
+    assert report.searches == 5
+    (item,) = report.groups
+    assert (item.group.phrase, item.group.searches, item.group.hidden_variants) == ("vertigo", 4, 1)
+    assert [(v.text, v.searches) for v in item.group.variants] == [("vertigo", 3)]
+    assert item.search_phrase == "  - vertigo  # add to data/conditions/balance-disorders.md"
+    assert (report.hidden_groups, report.hidden_searches) == (1, 1)
+    assert render(report, "csv").splitlines()[0] == (
+        "searches,phrase,variants,hidden_variants,first_seen,last_seen,nearest_page,nearest_score,search_phrase"
+    )
+
+
+def test_top_queries_only_show_texts_k_searches_share(store: Store) -> None:
+    fill(store)
+    report = reports.top(store, DAY1, 3)
+    assert [(q.query, q.searches, q.zero_results, q.unmatched, q.clicks) for q in report.queries] == [
+        ("migraine", 4, 0, 0, 3),
+        ("vertigo", 3, 3, 3, 0),
+    ]
+    assert (report.searches, report.hidden_searches) == (9, 2)
+
+
+def test_pages_click_through_and_mean_position(store: Store) -> None:
+    fill(store)
+    report = reports.pages(store, DAY1)
+    by_slug = {p.slug: p for p in report.pages}
+    migraine = by_slug["migraine"]
+    # The click with no recorded search ("nowhere") is not counted.
+    assert (migraine.searches, migraine.clicks, migraine.click_through_rate, migraine.mean_click_position) == (
+        4,
+        3,
+        0.5,
+        2.0,
+    )
+    assert by_slug["chronic-pain"].click_through_rate == 1.0
+
+
+def test_zero_result_rate_per_day(store: Store) -> None:
+    fill(store)
+    report = reports.zero_results(store, DAY1)
+    assert [(d.day, d.searches, d.zero_results, d.unmatched, d.zero_result_rate) for d in report.days] == [
+        (date(2026, 3, 1), 5, 0, 1, 0.0),
+        (date(2026, 3, 2), 4, 4, 4, 1.0),
+    ]
+    assert reports.zero_results(store, DAY2).days[0].day == date(2026, 3, 2)
+
+
+def test_export_leaves_out_texts_fewer_than_k_share(store: Store) -> None:
+    fill(store)
+    rows = list(reports.export(store, DAY1, 3))
+    assert len(rows) == 9
+    assert {r["query"] for r in rows} == {"migraine", None, "vertigo"}
+    assert {r["normalized"] for r in rows} == {"migraine", None, "vertigo"}
+    assert sum(r["clicks"] for r in rows) == 4
