@@ -26,7 +26,43 @@ from search.sources import load_pages  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 MEDLINEPLUS_MAP = {"title": "title", "aliases": "also_called", "body": "summary", "url": "url"}
-NAMES = ("coverage", "margin", "phrase", "exact")
+NAMES = ("coverage", "margin", "phrase", "exact", "strength")
+# MedlinePlus topics a clinic page can answer; every other MedlinePlus query is out of scope for the
+# clinic index, so any top hit there is wrong: the negatives that teach confidence to say "no".
+CLINIC_TOPICS = (
+    "depress",
+    "bipolar",
+    "anxiety",
+    "panic",
+    "stress",
+    "obsess",
+    "alcohol",
+    "opioid",
+    "pain",
+    "fibromyalgia",
+    "migraine",
+    "headache",
+    "neur",
+    "nerve",
+    "shingles",
+    "sleep",
+    "insomnia",
+    "suicid",
+    "grief",
+    "bereavement",
+    "affective",
+    "postpartum",
+    "phobia",
+    "mental",
+    "drug",
+    "substance",
+    "trauma",
+    "limb",
+    "amput",
+    "chemotherapy",
+    "diabet",
+    "back",
+)
 
 
 def collect(searcher: pipeline.Searcher, files: list[Path]) -> tuple[np.ndarray, np.ndarray]:
@@ -40,7 +76,7 @@ def collect(searcher: pipeline.Searcher, files: list[Path]) -> tuple[np.ndarray,
             the_plan = pipeline.plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon, snap.stats.term_idf)
             result = searcher.search(case.query, limit=1)
             if not result.hits:
-                rows.append([0.0, 0.0, 0.0, 0.0])
+                rows.append([0.0] * len(NAMES))
                 labels.append(0.0)
                 continue
             ranked = pipeline.ranked_for(snap, the_plan, query)
@@ -49,6 +85,23 @@ def collect(searcher: pipeline.Searcher, files: list[Path]) -> tuple[np.ndarray,
             top = result.hits[0]
             labels.append(float(top.slug.lower() in case.expected or top.title.lower() in case.expected))
     return np.array(rows), np.array(labels)
+
+
+def out_of_scope(searcher: pipeline.Searcher, files: list[Path]) -> tuple[np.ndarray, np.ndarray]:
+    """Features of the clinic index's top hit for MedlinePlus queries no clinic page answers."""
+    rows: list[list[float]] = []
+    for path in files:
+        for case in read_cases(path):
+            if any(word in " ".join(case.expected) for word in CLINIC_TOPICS):
+                continue
+            snap = searcher.snapshot
+            query = pipeline.parse(case.query)
+            the_plan = pipeline.plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon, snap.stats.term_idf)
+            ranked = pipeline.ranked_for(snap, the_plan, query)
+            if ranked:
+                feats = pipeline.features(snap, the_plan, ranked, 0)
+                rows.append([getattr(feats, n) for n in NAMES])
+    return np.array(rows), np.zeros(len(rows))
 
 
 def fit(x: np.ndarray, y: np.ndarray, steps: int = 20000, rate: float = 0.5, l2: float = 1e-3) -> np.ndarray:
@@ -72,10 +125,11 @@ def main() -> None:
         mlp = pipeline.Searcher(Settings(index_dir=mlp_dir))
         rel = ROOT / "tests" / "relevance"
         x1, y1 = collect(clinic, sorted(rel.glob("clinic-*.tsv")))
-        x2, y2 = collect(
-            mlp, [*sorted(rel.glob("medlineplus-*.tsv")), SHARED / "eval/dev/medlineplus-symptom-descriptions.tsv"]
-        )
-    x, y = np.vstack([x1, x2]), np.concatenate([y1, y2])
+        descriptions = SHARED / "eval/dev/medlineplus-symptom-descriptions.tsv"
+        x2, y2 = collect(mlp, [*sorted(rel.glob("medlineplus-*.tsv")), descriptions])
+        x3, y3 = out_of_scope(clinic, sorted(rel.glob("medlineplus-*.tsv")))
+        print(f"{len(y3)} out-of-scope queries against the clinic index")
+    x, y = np.vstack([x1, x2, x3]), np.concatenate([y1, y2, y3])
     w = fit(x, y)
     coefficients = {"bias": round(float(w[0]), 3), **{n: round(float(v), 3) for n, v in zip(NAMES, w[1:], strict=True)}}
     print(f"{len(y)} queries, {int(y.sum())} with a correct top hit")

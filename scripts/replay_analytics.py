@@ -71,7 +71,7 @@ UNMATCHED: dict[str, tuple[tuple[str, int], ...]] = {
     "appendicitis": (("appendicitis", 8), ("appendicits", 1)),
     "earwax": (("earwax", 6),),
     # These find pages, but below the unmatched threshold: the nearest page is named.
-    "covid vaccine": (("covid vaccine", 30), ("vaccine covid", 8)),
+    "flu shot": (("flu shot", 30), ("shot flu", 8)),
     "cold sore": (("cold sore", 20), ("cold sores", 6)),
 }
 # Below k: counted, never shown.

@@ -33,6 +33,7 @@ class Plan:
     synonyms: tuple[tuple[str, str], ...]
     corrected_text: str
     phrase_texts: tuple[tuple[str, float], ...]
+    unusable: tuple[str, ...] = ()  # typed words nothing in the index or lexicon could stand for
 
 
 def _correction_alt(word: str, fix: Correction) -> Alt:
@@ -59,6 +60,7 @@ def plan(
     clauses: list[Clause] = []
     corrections: list[tuple[str, str]] = []
     best_words: list[str] = []  # the query as corrected, for the lexicon and "did you mean"
+    unusable: list[str] = []
     content = list(query.content)
     for i, word in enumerate(content):
         last = i == len(content) - 1
@@ -98,6 +100,8 @@ def plan(
                 alts.append(Alt((stem(completion),), base - 0.03 * rank, "prefix", label))
         if alts:
             clauses.append(Clause(tuple(_dedupe(alts)), word))
+        else:
+            unusable.append(word)
     synonyms, lexicon_clauses, phrase_texts = _expand(
         best_words, lexicon, vocabulary, LONG_SYNONYM_WEIGHT if query.long else SYNONYM_WEIGHT, idf
     )
@@ -106,7 +110,16 @@ def plan(
     phrase_texts.insert(0, (query.text, 1.0))
     if corrections:
         phrase_texts.insert(1, (" ".join(_with_stops(query, corrections)), 0.9))
-    return Plan(tuple(clauses), tuple(corrections), tuple(synonyms), corrected_text, tuple(phrase_texts))
+    # A word a lexicon entry covered was usable after all.
+    covered = {w for c in lexicon_clauses for w in c.word.split()}
+    return Plan(
+        tuple(clauses),
+        tuple(corrections),
+        tuple(synonyms),
+        corrected_text,
+        tuple(phrase_texts),
+        tuple(w for w in unusable if w not in covered),
+    )
 
 
 def _join(word: str, nxt: str, known: bool, corrector: Corrector) -> Alt | None:

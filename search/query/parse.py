@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from search.analysis import KEEP_WORDS, fold, is_stop, surface_words
@@ -23,10 +24,16 @@ class ParsedQuery:
     long: bool
 
 
+# Pasted addresses and numbers (links, e-mails, phone, ID and card numbers, years) say nothing
+# about a condition: they are not searched. Short numbers stay ("type 2"), and so do ICD-11 codes.
+NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+")
+LONG_NUMBER = re.compile(r"^\d{3,}$")
+
+
 def parse(raw: str) -> ParsedQuery:
     """Fold and split the query; `*`, `title:x`, quotes and AND/OR/NOT are plain words."""
     raw = raw[:MAX_CHARS]
-    words = tuple(surface_words(raw))[:MAX_WORDS]
+    words = tuple(w for w in surface_words(NOISE.sub(" ", raw)) if not LONG_NUMBER.match(w))[:MAX_WORDS]
     content = tuple(w for w in words if not is_stop(w))
     long = len(content) > LONG_QUERY_WORDS
     if long:

@@ -25,6 +25,7 @@ from search.query.parse import MAX_CHARS, ParsedQuery, parse
 from search.query.rerank import phrase_scores
 from search.query.results import Hit, Matched, SearchResult
 from search.query.retrieve import (
+    K1,
     LONG_FIELD_WEIGHTS,
     LONG_IDF_POWER,
     Alt,
@@ -226,7 +227,7 @@ class Searcher:
         )
 
 
-Ranked = list[tuple[int, float, float, str]]  # (doc, final score, phrase score, phrase)
+Ranked = list[tuple[int, float, float, str, float]]  # (doc, final, phrase score, phrase, raw BM25F)
 
 
 def _scores(snap: Snapshot, the_plan: Plan, query: ParsedQuery) -> np.ndarray:
@@ -261,7 +262,7 @@ def _rerank(snap: Snapshot, the_plan: Plan, scores: np.ndarray, candidates: list
         candidates = candidates[:LONG_PHRASE_CANDIDATES]
     phrases = phrase_scores(the_plan.phrase_texts, [snap.phrases[d] for d in candidates])
     rows = [
-        (doc, float(scores[doc]) / top + weight * sim * sim, sim, which)
+        (doc, float(scores[doc]) / top + weight * sim * sim, sim, which, float(scores[doc]))
         for doc, (sim, which) in zip(candidates, phrases, strict=True)
     ]
     rows.sort(key=lambda r: -r[1])
@@ -270,18 +271,35 @@ def _rerank(snap: Snapshot, the_plan: Plan, scores: np.ndarray, candidates: list
 
 def features(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> conf.Features:
     """Confidence features of the i-th ranked hit."""
-    doc, final, phrase, _ = ranked[i]
-    # The lead over the best other hit: zero for every hit below the first.
-    nxt = max((r[1] for j, r in enumerate(ranked) if j != i), default=0.0)
+    doc, _, phrase, _, raw = ranked[i]
+    ideal = ideal_score(snap, the_plan)
+    # The lead over the best other hit, against what a full match would score: a lone weak
+    # match has a small lead, not a perfect one; every hit below the first has none.
+    other = max((r[4] for j, r in enumerate(ranked) if j != i), default=0.0)
     clauses = the_plan.clauses
     hit_clauses = [c for c in clauses if any(_alt_hit(snap, a, doc) for a in c.alts)]
     typed = [c for c in hit_clauses if any(a.origin == "typed" and _alt_hit(snap, a, doc) for a in c.alts)]
     return conf.Features(
-        coverage=len(hit_clauses) / len(clauses) if clauses else 0.0,
-        margin=max(0.0, (final - nxt) / final) if final > 0 else 0.0,
+        # Words nothing could stand for ("tennis") count against coverage.
+        coverage=len(hit_clauses) / (len(clauses) + len(the_plan.unusable)) if clauses else 0.0,
+        margin=min(1.0, max(0.0, (raw - other) / ideal)),
         phrase=phrase,
         exact=len(typed) / len(hit_clauses) if hit_clauses else 0.0,
+        strength=min(1.0, raw / ideal) if clauses else 0.0,
     )
+
+
+def ideal_score(snap: Snapshot, the_plan: Plan) -> float:
+    """The score of a page matching every clause at saturation: what `strength` is measured against."""
+    total = 0.0
+    for clause in the_plan.clauses:
+        best = 0.0
+        for alt in clause.alts:
+            idfs = [snap.stats.term_idf(t) or 0.0 for t in alt.terms]
+            idf = sum(min(x, alt.idf_cap) if alt.idf_cap is not None else x for x in idfs) / len(alt.terms)
+            best = max(best, alt.weight * idf * (K1 + 1.0))
+        total += best
+    return total or 1.0
 
 
 def _alt_hit(snap: Snapshot, alt: Alt, doc: int) -> bool:
@@ -289,7 +307,7 @@ def _alt_hit(snap: Snapshot, alt: Alt, doc: int) -> bool:
 
 
 def _hit(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> Hit:
-    doc, final, phrase_score, phrase = ranked[i]
+    doc, final, phrase_score, phrase, _ = ranked[i]
     page = snap.pages[doc]
     used = [a for c in the_plan.clauses for a in c.alts if _alt_hit(snap, a, doc)]
     terms = sorted({t for a in used for t in a.terms})

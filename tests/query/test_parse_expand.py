@@ -15,6 +15,11 @@ def test_query_syntax_is_plain_words(raw: str) -> None:
     assert all(w.isalnum() for w in parsed.words)
 
 
+def test_pasted_links_emails_and_long_numbers_are_not_searched() -> None:
+    parsed = parse("migraine https://forum.example/t?id=42 call 555-0199 me@mail.org type 2 MG30.5")
+    assert parsed.words == ("migraine", "call", "type", "2", "mg30.5")
+
+
 def test_partial_last_word_and_long_queries() -> None:
     assert parse("pins and needl").partial_last is True
     assert parse("pins and needles ").partial_last is False
