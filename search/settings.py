@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     analytics_min_count: int = Field(
         3, ge=1, description="k-anonymity: a query text is shown only when at least this many searches share it."
     )
+    rate_limit_per_second: float = Field(
+        5.0,
+        ge=0.0,
+        description="Searches and suggestions per second per client address, sustained; 0 turns limits off.",
+    )
+    rate_limit_burst: int = Field(30, ge=1, description="Requests a client may make at once before the rate applies.")
     admin_token: SecretStr | None = Field(
         None, description="Bearer token for /analytics and /admin; unset: those routes are off (404)."
     )

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -18,6 +19,7 @@ from search.analytics.tap import SuggestSampler
 from search.api.admin import router as admin_router
 from search.api.errors import install_error_handlers
 from search.api.metrics import build_metrics
+from search.api.ratelimit import RateLimitMiddleware
 from search.api.routes import router
 from search.api.state import AppState
 from search.query.pipeline import Searcher
@@ -56,13 +58,24 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="Lay, misspelled health queries in; the right condition page first.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: no CDN, no inline script
+        redoc_url=None,
     )
     install_error_handlers(app)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_PAGE)
+
     app.include_router(router)
     app.include_router(web_router)
     app.include_router(admin_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SuggestSampler, rate=settings.analytics_suggest_sample, record=_record_suggest)
+    if settings.rate_limit_per_second > 0:
+        # Inside CORS (a 429 still reaches the widget's origin) and outside the sampler (a refused
+        # request is not an analytics event); `observe` stays outermost, so 429s are counted.
+        app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -96,6 +109,14 @@ def _record_suggest(scope: Scope, text: str, slugs: Sequence[str]) -> None:
         state.record_suggest(text, slugs)
 
 
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Condition search API</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/swagger/init.js"></script>
+</body></html>"""
+
+
 def _secure(response: Response) -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -106,4 +127,6 @@ def _secure(response: Response) -> None:
 
 def app_from_environment() -> FastAPI:
     """Factory for uvicorn workers: settings from CONDSEARCH_* variables, built here at the edge."""
+    # Each worker is its own process: it needs its own log handler for the access log.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return create_app(Settings())

@@ -49,7 +49,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def on_http(request: Request, exc: HTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 429: "rate_limited"}
+        codes = {
+            400: "invalid_request",
+            401: "unauthorized",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "rate_limited",
+        }
         response = error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
         if exc.headers:
             response.headers.update(exc.headers)

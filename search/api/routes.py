@@ -24,6 +24,8 @@ from search.web.pages import condition_page
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+LIMITED: dict[int | str, dict[str, Any]] = {**ERRORS, 429: {"model": ErrorResponse}}
+# The whole rule for `q`: 1 to 512 characters. Whitespace alone is a search that finds nothing.
 QueryText = Annotated[str, Query(min_length=1, max_length=512, description="What the user typed.")]
 
 
@@ -33,13 +35,7 @@ def state(request: Request) -> AppState:
     return app_state
 
 
-def _query(q: str) -> str:
-    if not q.strip():
-        raise HTTPException(422, "`q` must contain some text, e.g. ?q=nerve+pain")
-    return q
-
-
-@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+@router.get("/search", response_model=SearchResponse, responses=LIMITED)
 def search(
     request: Request,
     q: QueryText,
@@ -48,7 +44,7 @@ def search(
 ) -> dict[str, Any]:
     """Rank condition pages for what the user typed."""
     app = state(request)
-    result = app.searcher.search(_query(q), limit=limit, offset=offset)
+    result = app.searcher.search(q, limit=limit, offset=offset)
     if not result.hits:
         app.metrics.zero_results.inc()
     query_id = uuid.uuid4().hex
@@ -57,10 +53,10 @@ def search(
     return search_response(query_id, result, fallback)
 
 
-@router.get("/suggest", response_model=SuggestResponse, responses=ERRORS)
+@router.get("/suggest", response_model=SuggestResponse, responses=LIMITED)
 def suggest(request: Request, q: QueryText, limit: Annotated[int, Query(ge=1, le=20)] = 8) -> dict[str, Any]:
     """As-you-type completions: titles, search phrases and aliases."""
-    return suggest_response(q, state(request).searcher.suggest(_query(q), limit))
+    return suggest_response(q, state(request).searcher.suggest(q, limit))
 
 
 @router.get("/conditions", response_model=ConditionList)
@@ -82,7 +78,9 @@ def condition(request: Request, slug: str) -> Any:
     return {**page_to_dict(page), "url": page.url or f"/conditions/{page.slug}"}
 
 
-@router.post("/events/click", status_code=202, response_model=Accepted, responses=ERRORS)
+@router.post(
+    "/events/click", status_code=202, response_model=Accepted, responses={**ERRORS, 400: {"model": ErrorResponse}}
+)
 def click(request: Request, event: ClickIn) -> dict[str, bool]:
     """A result was clicked; joined to its search by `query_id`."""
     state(request).record_click(event.query_id, event.slug, event.position)

@@ -24,6 +24,7 @@ from search.indexing.store import (
     MANIFEST,
     VOCABULARY,
     current_generation,
+    file_digests,
     generation_dirs,
     read_manifest,
     switch_to,
@@ -32,6 +33,7 @@ from search.pages import Page, body_text, content_hash, page_from_dict, with_sou
 
 log = logging.getLogger(__name__)
 KEEP_OLD_GENERATIONS = 2
+GRACE_SECONDS = 120.0
 MERGE_ABOVE_SEGMENTS = 8
 
 
@@ -144,6 +146,7 @@ def build_index(pages: list[Page], index_dir: Path, failed_sources: Iterable[str
         "sources": {page.slug: page.source for page in pages if page.source},
     }
     # The manifest is written last: a generation without one is unfinished and never opened.
+    manifest_data["files"] = file_digests(work)
     (work / MANIFEST).write_text(json.dumps(manifest_data, indent=1), encoding="utf-8")
     final = index_dir / name
     os.replace(work, final)
@@ -166,8 +169,11 @@ def _start_from(previous: Path, work: Path) -> Index | None:
     None when it cannot be read: a damaged generation is never built upon, the build starts afresh.
     """
     try:
-        shutil.copytree(previous, work, copy_function=os.link)
-        (work / MANIFEST).unlink()
+        # Hard links share inodes with the served generation: only whoosh's immutable segment and
+        # TOC files are linked; every file this build writes is created new, never written through.
+        shutil.copytree(
+            previous, work, copy_function=os.link, ignore=shutil.ignore_patterns(MANIFEST, VOCABULARY, "*LOCK*")
+        )
         ix = whoosh_index.open_dir(str(work))
         with ix.searcher() as searcher:
             searcher.doc_count_all()
@@ -197,10 +203,16 @@ def _stored_pages(generation: Path, slugs: list[str]) -> list[Page]:
 
 
 def _prune(index_dir: Path, keep: str) -> None:
-    """Delete old generations and abandoned build folders, keeping a few for open readers."""
+    """Delete old generations and abandoned build folders, keeping a few for open readers.
+
+    A generation is deleted only when newer ones exist and it was superseded a while ago, so a
+    server still answering from it has long switched, even under back-to-back rebuilds.
+    """
     generations = generation_dirs(index_dir)
-    for old in generations[:-KEEP_OLD_GENERATIONS]:
-        if old.name != keep:
+    now = time.time()
+    for i, old in enumerate(generations[:-KEEP_OLD_GENERATIONS]):
+        superseded = (generations[i + 1] / MANIFEST).stat().st_mtime  # when the next one replaced it
+        if old.name != keep and now - superseded > GRACE_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
     for leftover in index_dir.glob(".building-*"):
         pid = leftover.name.rsplit("-", 1)[-1]

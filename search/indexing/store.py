@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -42,6 +43,35 @@ def switch_to(index_dir: Path, name: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / CURRENT)
+
+
+def file_digests(generation: Path) -> dict[str, str]:
+    """SHA-256 of every file of a generation but the manifest: damage is found at open, not mid-query."""
+    digests: dict[str, str] = {}
+    for path in sorted(generation.iterdir()):
+        if path.is_file() and path.name != MANIFEST and "LOCK" not in path.name:
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            digests[path.name] = digest.hexdigest()
+    return digests
+
+
+def verify_files(generation: Path, manifest: dict[str, Any]) -> None:
+    """Refuse a generation whose files differ from the digests its manifest recorded."""
+    expected = manifest.get("files")
+    if not isinstance(expected, dict):
+        raise IndexMismatchError(
+            f"index generation {str(generation)!r} records no file digests; run `condsearch index` to rebuild it"
+        )
+    found = file_digests(generation)
+    damaged = sorted(name for name in expected if found.get(name) != expected[name])
+    if damaged:
+        raise IndexMismatchError(
+            f"index generation {str(generation)!r} is damaged ({', '.join(damaged)} changed since it was "
+            "built); run `condsearch index` to build a new one"
+        )
 
 
 def read_manifest(generation: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from search.errors import IndexError_, IndexMissingError
-from search.indexing.store import VOCABULARY, current_generation, generation_dirs, read_manifest
+from search.indexing.store import VOCABULARY, current_generation, generation_dirs, read_manifest, verify_files
 from search.lexicon import Lexicon, load_lexicon
 from search.pages import Page, page_from_dict
 from search.query import confidence as conf
@@ -45,6 +45,7 @@ PHRASE_WEIGHT = 0.6
 LONG_PHRASE_WEIGHT = 0.25
 LONG_PHRASE_CANDIDATES = 12
 RELOAD_CHECK_SECONDS = 1.0
+REFUSED_RETRY_SECONDS = 30.0
 log = logging.getLogger(__name__)
 
 
@@ -77,6 +78,7 @@ def ambiguous_abbreviations(pages: list[Page], lowercase: set[str]) -> frozenset
 def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
     """Open and check one generation, and build its query-time structures."""
     manifest = read_manifest(generation)
+    verify_files(generation, manifest)
     try:
         ix = whoosh_index.open_dir(str(generation))
         reader = ix.reader()
@@ -126,16 +128,17 @@ class Searcher:
         self._lock = threading.Lock()
         self._checked = 0.0
         self._snapshot: Snapshot | None = None
-        self._refused: set[str] = set()
+        self._refused: dict[str, float] = {}  # generation -> when it was refused
+        self._loading = False
         self.reload()
 
     @property
     def snapshot(self) -> Snapshot:
-        """The generation in use, after a cheap, rate-limited check for a newer one."""
+        """The generation in use; a newer one is opened in the background, never on a request."""
         now = time.monotonic()
         if now - self._checked > RELOAD_CHECK_SECONDS:
             self._checked = now
-            self.reload()
+            self._reload_in_background()
         assert self._snapshot is not None
         return self._snapshot
 
@@ -144,28 +147,50 @@ class Searcher:
         """The name of the generation in use."""
         return self.snapshot.generation
 
+    def _wanted(self) -> Path | None:
+        """The current generation when it is new to this searcher and not recently refused."""
+        generation = current_generation(self.settings.index_dir)
+        if generation is None or (self._snapshot is not None and self._snapshot.generation == generation.name):
+            return None
+        refused_at = self._refused.get(generation.name)
+        if refused_at is not None and time.monotonic() - refused_at < REFUSED_RETRY_SECONDS:
+            return None
+        return generation
+
+    def _reload_in_background(self) -> None:
+        if self._loading or self._wanted() is None:
+            return
+        self._loading = True
+
+        def load() -> None:
+            try:
+                self.reload()
+            except Exception:  # reload logs refusals; nothing may escape a background thread
+                log.exception("background reload failed")
+            finally:
+                self._loading = False
+
+        threading.Thread(target=load, name="condsearch-reload", daemon=True).start()
+
     def reload(self) -> bool:
         """Open the current generation if it is new; True when it switched.
 
-        A generation that cannot be opened is refused with a logged error: the one in use keeps
-        serving, and at start the newest readable older generation is used instead.
+        A generation that cannot be opened is refused with a logged error (and tried again later):
+        the one in use keeps serving, and at start the newest readable older generation is used.
         """
         index_dir = self.settings.index_dir
-        generation = current_generation(index_dir)
-        if generation is None and self._snapshot is None:
+        if current_generation(index_dir) is None and self._snapshot is None:
             raise IndexMissingError(f"no index in {str(index_dir)!r}; run `condsearch index` first")
-        if generation is None or generation.name in self._refused:
-            return False
-        if self._snapshot is not None and self._snapshot.generation == generation.name:
-            return False
         with self._lock:
-            if self._snapshot is not None and self._snapshot.generation == generation.name:
+            generation = self._wanted()
+            if generation is None:
                 return False
             try:
                 self._snapshot = open_snapshot(generation, self.settings.lexicon_dir)
+                self._refused.pop(generation.name, None)
                 return True
             except IndexError_ as exc:
-                self._refused.add(generation.name)
+                self._refused[generation.name] = time.monotonic()
                 log.error("refused index generation %s: %s", generation.name, exc)
                 if self._snapshot is not None:
                     return False

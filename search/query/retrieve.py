@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh.reading import IndexReader
 
+from search.errors import IndexError_
 from search.indexing.schema import SCORED_FIELDS
 
 # Field weights and length normalisation, chosen by measurement (docs/relevance.md).
@@ -110,13 +111,18 @@ class FieldStats:
             for name in SCORED_FIELDS:
                 if (name, term) not in self.reader:
                     continue
-                matcher = self.reader.postings(name, term)
                 ids: list[int] = []
                 weights: list[float] = []
-                while matcher.is_active():
-                    ids.append(matcher.id())
-                    weights.append(matcher.weight())
-                    matcher.next()
+                try:
+                    matcher = self.reader.postings(name, term)
+                    while matcher.is_active():
+                        ids.append(matcher.id())
+                        weights.append(matcher.weight())
+                        matcher.next()
+                except Exception as exc:  # whoosh raises many types for damaged files
+                    raise IndexError_(
+                        f"the index cannot be read ({type(exc).__name__}: {exc}); run `condsearch index` to rebuild it"
+                    ) from None
                 pos = self.position[np.asarray(ids, dtype=np.int64)]
                 keep = pos >= 0
                 docs = pos[keep]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from selectolax.lexbor import LexborNode as Node
 from search.errors import page_error
 from search.pages import Page, slugify, with_source
 from search.sources.structure import Block, assemble
-from search.sources.textexport import ICD_CODE, ICD_LINE, PHRASES_HEADING, REVIEWED
+from search.sources.textexport import ICD_CODE, ICD_LINE, PHRASES_HEADING, REVIEWED, review_date
 
 NOISE = "script, style, nav, footer, header nav, noscript, template"
 FLOW = "h2, h3, summary, p, li, dd"
@@ -76,7 +75,7 @@ def parse_html(html: str, path: Path) -> Page:
         review = REVIEWED.search(text)
         if review:
             reviewer = review.group("who").strip()
-            reviewed = dt.datetime.strptime(review.group("date"), "%B %d, %Y").date().isoformat()
+            reviewed = review_date(review.group("date"), path)
             continue
         if text.lower() == PHRASES_HEADING:
             in_phrases = True

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from pathlib import Path
 from typing import Any
 
 import frontmatter
-import yaml
 
 from search.errors import PageError, page_error
 from search.pages import Page, with_source
@@ -62,7 +62,7 @@ def _as_list(meta: dict[str, Any], name: str, path: Path, text: str) -> tuple[st
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
         raise page_error(
             path,
-            f"expected a list of strings, got {type(value).__name__} {value!r:.60}",
+            f"expected a list of strings, got {type(value).__name__} {SHORT.repr(value)}",
             f"write `{name}: [first, second]` or one `- item` per line",
             line=field_line(text, name),
             field=name,
@@ -85,14 +85,41 @@ def _as_text(meta: dict[str, Any], name: str, path: Path, text: str) -> str:
     return str(value).strip()
 
 
+# Error messages show values through a bounded repr: a hostile value (a YAML alias bomb) must not
+# take seconds to print.
+SHORT = reprlib.Repr()
+SHORT.maxlevel, SHORT.maxlist, SHORT.maxdict, SHORT.maxstring, SHORT.maxother = 2, 4, 4, 40, 40
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _reviewed(value: Any, path: Path, text: str) -> str:
+    """The review date as ISO text; anything else is a located error."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise page_error(
+        path,
+        f"{SHORT.repr(value)} is not a date",
+        "write the review date as YYYY-MM-DD, e.g. `reviewed: 2026-05-31`",
+        line=field_line(text, "reviewed"),
+        field="reviewed",
+    )
+
+
 def parse_markdown(text: str, path: Path) -> Page:
     """Parse one Markdown page; raises PageError naming the file, line and field."""
     try:
         post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
+    except Exception as exc:  # YAMLError, and ValueError from constructors (a date like 2024-13-45)
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the '---'
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
         raise page_error(
             path,
             f"front matter is not valid YAML ({problem})",
@@ -117,8 +144,7 @@ def parse_markdown(text: str, path: Path) -> Page:
             line=field_line(text, "title") or 1,
             field="title",
         )
-    reviewed = meta.get("reviewed", "")
-    values["reviewed"] = reviewed.isoformat() if isinstance(reviewed, dt.date) else str(reviewed or "")
+    values["reviewed"] = _reviewed(meta.get("reviewed"), path, text)
     values["slug"] = values["slug"] or path.stem
     sections, faq, references = assemble(parse_blocks(post.content))
     page = Page(sections=sections, faq=faq, references=references, **values)

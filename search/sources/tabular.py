@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from search.errors import Problem, SourceError
+from search.errors import Problem, SourceError, page_error
 from search.pages import Page, Section, slugify, with_source
 
 TEXT_FIELDS = ("slug", "title", "summary", "icd11_label", "url", "reviewed", "body")
@@ -75,6 +75,19 @@ def _lead(text: str, limit: int = 240) -> str:
 
 def read_tabular(path: Path, mapping: Mapping[str, str] | None = None) -> tuple[list[Page], list[Problem]]:
     """Read every row into a Page; bad rows become located problems, the rest still load."""
+    try:
+        return _read_tabular(path, mapping)
+    except UnicodeDecodeError as exc:
+        where = f"{exc.reason} at byte {exc.start}"
+        raise page_error(path, f"not UTF-8 text ({where})", "save the file as UTF-8") from None
+    except csv.Error as exc:
+        raise page_error(
+            path, f"not readable as {path.suffix[1:].upper()} ({exc})", "check quoting and delimiters"
+        ) from None
+
+
+def _read_tabular(path: Path, mapping: Mapping[str, str] | None) -> tuple[list[Page], list[Problem]]:
+    """read_tabular without the whole-file error handling."""
     mapping = dict(mapping or {})
     pages: list[Page] = []
     problems: list[Problem] = []

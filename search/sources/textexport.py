@@ -31,6 +31,19 @@ WORD = re.compile(r"[a-z0-9']+")
 LOWER_UPPER = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+def review_date(text: str, path: Path) -> str:
+    """The ISO date of "May 31, 2026"; an impossible date is a located error."""
+    try:
+        return dt.datetime.strptime(text, "%B %d, %Y").date().isoformat()
+    except ValueError:
+        raise page_error(
+            path,
+            f"review date {text[:40]!r} is not a date",
+            "write it as the site does, e.g. 'Last reviewed by Dr. A. B on May 31, 2026'",
+            field="reviewed",
+        ) from None
+
+
 def is_top_heading(line: str) -> bool:
     """Whether a line is one of the template's section headings."""
     return line.strip().lower().startswith(TOP_HEADINGS) and len(line.strip()) < 60
@@ -152,7 +165,7 @@ def parse_text_export(text: str, path: Path) -> Page:
         review = REVIEWED.search(line)
         if review:
             reviewer = review.group("who").strip()
-            reviewed = dt.datetime.strptime(review.group("date"), "%B %d, %Y").date().isoformat()
+            reviewed = review_date(review.group("date"), path)
             continue
         new_level = 0
         if is_top_heading(line):

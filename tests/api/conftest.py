@@ -76,7 +76,8 @@ def server(clinic_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     shutil.copytree(clinic_index, index_dir)
     running = start_server(
         index_dir,
-        env={"CONDSEARCH_CORS_ORIGINS": '["https://clinic.example"]'},
+        # Many tests share this server from one address: per-client rate limits off (test_security tests them).
+        env={"CONDSEARCH_CORS_ORIGINS": '["https://clinic.example"]', "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0"},
         log=index_dir.parent / "server.log",
     )
     yield running

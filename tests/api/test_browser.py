@@ -172,3 +172,12 @@ def test_widget_embeds_on_another_site(page, clinic_index: Path, host_site: str,
         assert page.locator("#results .hit-title").first.inner_text() == "Migraine and Chronic Migraine"
     finally:
         stop_server(service)
+
+
+def test_api_docs_render_from_local_files(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server.url + "/docs")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 6
+    assert all(url.startswith(server.url) or url.startswith("data:") for url in requests), requests

@@ -1,0 +1,314 @@
+"""Security: per-client rate limits, security headers, and hostile text shown as text everywhere."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from playwright import sync_api as playwright_api
+from selectolax.lexbor import LexborHTMLParser
+
+from search.api.ratelimit import RateLimitMiddleware, TokenBuckets
+from search.indexing.build import build_index
+from search.settings import PROJECT_ROOT
+from search.sources import load_pages
+from tests.api.conftest import Server, start_server, stop_server
+from tests.api.test_browser import ARGS, CHROMIUM
+
+# Rate limits: the middleware around a tiny app, a hand-driven clock, several client addresses.
+
+
+class Clock:
+    """A clock the test moves by hand, so that refills are exact and no test sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def tiny_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/search")
+    def search() -> dict[str, bool]:
+        return {"searched": True}
+
+    @app.get("/suggest")
+    def suggest() -> dict[str, bool]:
+        return {"suggested": True}
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def call(limited: RateLimitMiddleware, path: str, address: str = "203.0.113.7") -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=limited, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            return await client.get(path, params={"q": "pain"})
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def limited(clock: Clock) -> RateLimitMiddleware:
+    return RateLimitMiddleware(tiny_app(), rate=2.0, burst=3, clock=clock)
+
+
+def test_a_client_gets_its_burst_then_429_in_the_error_shape(limited: RateLimitMiddleware) -> None:
+    assert [call(limited, "/search").status_code for _ in range(3)] == [200, 200, 200]
+    refused = call(limited, "/search")
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "1"
+    assert refused.json() == {
+        "error": {
+            "status": 429,
+            "code": "rate_limited",
+            "message": "too many searches from this connection; wait 1 s and try again",
+            "field": None,
+        }
+    }
+    # /suggest spends from the same bucket; other paths are never limited.
+    assert call(limited, "/suggest").status_code == 429
+    assert call(limited, "/healthz").status_code == 200
+
+
+def test_clients_have_separate_buckets(limited: RateLimitMiddleware) -> None:
+    for _ in range(3):
+        call(limited, "/search", "203.0.113.7")
+    assert call(limited, "/search", "203.0.113.7").status_code == 429
+    assert call(limited, "/search", "198.51.100.20").status_code == 200
+    assert call(limited, "/search", "2001:db8::1").status_code == 200
+
+
+def test_tokens_come_back_at_the_configured_rate(limited: RateLimitMiddleware, clock: Clock) -> None:
+    for _ in range(3):
+        call(limited, "/search")
+    assert call(limited, "/search").status_code == 429
+    clock.now += 0.5  # one token at 2 per second
+    assert call(limited, "/search").status_code == 200
+    assert call(limited, "/search").status_code == 429
+    clock.now += 0.25
+    refused = call(limited, "/search")
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
+
+
+def test_retry_after_rounds_up_to_whole_seconds(clock: Clock) -> None:
+    slow = RateLimitMiddleware(tiny_app(), rate=0.25, burst=1, clock=clock)
+    assert call(slow, "/search").status_code == 200
+    refused = call(slow, "/search")
+    assert refused.headers["retry-after"] == "4"
+    assert refused.json()["error"]["message"] == "too many searches from this connection; wait 4 s and try again"
+
+
+def test_idle_clients_are_forgotten_once_their_bucket_is_full(clock: Clock) -> None:
+    buckets = TokenBuckets(rate=2.0, burst=4, clock=clock)
+    for address in ("a", "b", "c"):
+        buckets.take(address)
+    assert len(buckets) == 3
+    clock.now += 1.9  # not yet refilled (4 tokens at 2 per second take 2 s)
+    buckets.take("d")
+    assert len(buckets) == 4
+    clock.now += 0.1
+    buckets.take("d")
+    assert len(buckets) == 1
+
+
+def test_a_flood_of_addresses_is_bounded(clock: Clock) -> None:
+    buckets = TokenBuckets(rate=1.0, burst=10, max_clients=100, clock=clock)
+    for n in range(1000):
+        buckets.take(f"198.51.100.{n}")
+    assert len(buckets) == 100
+
+
+def test_bad_limits_are_refused_with_the_values() -> None:
+    with pytest.raises(ValueError, match=r"rate > 0 and burst >= 1 \(got rate=0, burst=5\)"):
+        TokenBuckets(rate=0, burst=5)
+
+
+def test_the_limiter_logs_no_address(limited: RateLimitMiddleware, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for _ in range(6):
+        call(limited, "/search", "192.0.2.55")
+    assert "192.0.2.55" not in caplog.text
+
+
+# Security headers and markup of the real server's pages.
+
+HTML_PAGES = ["/", "/?q=burning+nerve+pain", "/?q=xqzv+wwpt", "/conditions/migraine"]
+
+
+@pytest.mark.parametrize("path", HTML_PAGES)
+def test_html_pages_send_security_headers_and_no_inline_script(server: Server, path: str) -> None:
+    response = httpx.get(server.url + path, headers={"Accept": "text/html"}, timeout=10)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "server" not in response.headers and "x-powered-by" not in response.headers
+    tree = LexborHTMLParser(response.text)
+    # Scripts only from our own /static/, none inline (the condition page has none at all).
+    scripts = [(s.attributes.get("src") or "", s.text()) for s in tree.css("script")]
+    assert all(src.startswith("/static/") and not body.strip() for src, body in scripts), scripts
+    handlers = [(node.tag, name) for node in tree.css("*") for name in node.attributes if name.lower().startswith("on")]
+    assert handlers == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/search?q=pain", 200),
+        ("GET", "/search?q=", 422),
+        ("GET", "/conditions/nope", 404),
+        ("DELETE", "/search", 405),
+        ("GET", "/static/widget.js", 200),
+        ("GET", "/nowhere", 404),
+        ("POST", "/events/click", 422),
+    ],
+)
+def test_no_response_names_the_server(server: Server, method: str, path: str, status: int) -> None:
+    response = httpx.request(method, server.url + path, timeout=10)
+    assert response.status_code == status
+    assert "server" not in response.headers and "x-powered-by" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+# Hostile text shown in the real browser: a page whose own content is markup, and hostile queries.
+
+HOSTILE_TITLE = "Itch <img src=x id=injected-title onerror=alert(1)>"
+HOSTILE_SUMMARY = (
+    "A burning itch that keeps you awake <script id=injected-summary>alert(2)</script> "
+    "& \"quotes\" 'too' <b id=injected-bold>bold</b>."
+)
+HOSTILE_QUERY = "burning itch <img src=x id=injected-query onerror=alert(3)>"
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server over the clinic pages plus one page whose title and summary are markup."""
+    folder = tmp_path_factory.mktemp("hostile-pages")
+    shutil.copytree(PROJECT_ROOT / "data" / "conditions", folder, dirs_exist_ok=True)
+    (folder / "itch.md").write_text(
+        "---\nslug: itch\n"
+        f"title: '{HOSTILE_TITLE}'\n"
+        f"summary: '{HOSTILE_SUMMARY.replace(chr(39), chr(39) * 2)}'\n"
+        "search_phrases: [burning itch]\n---\n\n## The short version\n- An itch that burns.\n",
+        encoding="utf-8",
+    )
+    loaded = load_pages([folder])
+    assert not loaded.problems, loaded.problems
+    index_dir = folder.parent / "index"
+    build_index(list(loaded.pages), index_dir)
+    running = start_server(index_dir, env={"CONDSEARCH_DATA_DIR": str(folder.parent / "var")})
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[playwright_api.Browser]:
+    assert CHROMIUM, "Chromium is not installed: `bash scripts/test.sh` installs it (apt-get install chromium)"
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _no_injected_nodes(page: playwright_api.Page) -> None:
+    for node in ("injected-title", "injected-summary", "injected-bold", "injected-query"):
+        assert page.locator(f"#{node}").count() == 0, node
+
+
+def test_hostile_query_and_page_text_render_as_text(hostile_server: Server, browser: playwright_api.Browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    response = page.goto(hostile_server.url + "/?" + httpx.QueryParams({"q": HOSTILE_QUERY}).__str__())
+    assert response is not None and response.status == 200
+    assert page.locator("#q").input_value() == HOSTILE_QUERY
+    first = page.locator("#results .hit").first
+    assert first.locator(".hit-title").inner_text() == HOSTILE_TITLE
+    assert "<script id=injected-summary>alert(2)</script>" in first.locator(".snippet").inner_text()
+    assert HOSTILE_QUERY in page.locator("main").inner_text()
+    assert page.title().startswith(HOSTILE_QUERY)
+    # The page of the condition itself, as a browser asks for it.
+    page.goto(hostile_server.url + "/conditions/itch")
+    assert page.locator("h1").inner_text() == HOSTILE_TITLE
+    _no_injected_nodes(page)
+    assert dialogs == []
+    context.close()
+
+
+def test_hostile_suggestions_render_as_text_in_the_widget(
+    hostile_server: Server, browser: playwright_api.Browser
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(hostile_server.url + "/")
+    box = page.get_by_role("combobox")
+    box.press_sequentially("burning itc", delay=20)
+    page.get_by_role("option").first.wait_for()
+    assert HOSTILE_TITLE in page.get_by_role("listbox").inner_text()
+    _no_injected_nodes(page)
+    box.fill("")
+    box.press_sequentially("<img src=x id=injected-query onerror=alert(4)>", delay=5)
+    page.wait_for_timeout(400)  # past the suggestion debounce: whatever came back is on screen
+    _no_injected_nodes(page)
+    assert dialogs == []
+    context.close()
+
+
+# End to end through the real server: enable once search/settings.py and search/api/app.py are
+# wired as /tmp/ratelimit-wiring.md describes (CONDSEARCH_RATE_LIMIT_PER_SECOND, _BURST).
+
+
+def test_the_served_app_limits_each_client(clinic_index: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(clinic_index, index_dir)
+    log = tmp_path / "server.log"
+    running = start_server(
+        index_dir,
+        env={
+            "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0.5",
+            "CONDSEARCH_RATE_LIMIT_BURST": "4",
+            "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
+        },
+        log=log,
+    )
+    try:
+        with httpx.Client(base_url=running.url, timeout=10) as client:
+            statuses = [client.get("/search", params={"q": "pain"}).status_code for _ in range(4)]
+            assert statuses == [200, 200, 200, 200]
+            refused = client.get("/suggest", params={"q": "pain"})
+            assert refused.status_code == 429
+            assert int(refused.headers["retry-after"]) >= 1
+            error = refused.json()["error"]
+            assert error["code"] == "rate_limited" and error["status"] == 429 and error["field"] is None
+            assert refused.headers["referrer-policy"] == "no-referrer"  # the app's own middleware ran
+            assert client.get("/healthz").status_code == 200
+            assert client.get("/conditions").status_code == 200
+            metrics = client.get("/metrics").text
+            assert 'status="429"' in metrics
+    finally:
+        stop_server(running)
+    assert "127.0.0.1" not in "\n".join(line for line in log.read_text().splitlines() if "Uvicorn running" not in line)
