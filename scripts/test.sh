@@ -36,7 +36,9 @@ export CONDSEARCH_TEST_PG_BIN="${CONDSEARCH_TEST_PG_BIN:-$PG_BIN}"
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -c requirements.lock -e '.[test]'
+# Known vulnerabilities in the locked dependencies (PyPI's advisory data; see the script's docstring).
+.venv/bin/python scripts/audit_deps.py
 
 .venv/bin/ruff check search tests scripts
 .venv/bin/ruff format --check search tests scripts
