@@ -172,3 +172,14 @@ def test_new_generation_is_picked_up_without_restart(clinic_index: Path, tmp_pat
         assert get(running, "/search", q="willis ekbom").json()["hits"][0]["slug"] == "restless-legs"
     finally:
         stop_server(running)
+
+
+def test_serve_builds_the_built_in_index_when_there_is_none(tmp_path: Path) -> None:
+    index_dir = tmp_path / "fresh-index"
+    running = start_server(index_dir)
+    try:
+        assert (index_dir / "CURRENT").exists()
+        assert get(running, "/conditions").json()["total"] == 29
+        assert get(running, "/search", q="burning nerve pain").json()["hits"][0]["slug"] == "neuropathic-pain"
+    finally:
+        stop_server(running)
