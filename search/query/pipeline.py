@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -58,11 +58,12 @@ class Snapshot:
     stats: FieldStats
     pages: tuple[Page, ...]
     phrases: tuple[tuple[str, ...], ...]
-    sentences: tuple[Sentences, ...]
     corrector: Corrector
     lexicon: Lexicon
     suggestions: SuggestIndex
     ambiguous: frozenset[str]
+    # Snippet sentences with their stems, computed the first time a page is shown (bounded).
+    sentence_cache: dict[int, Sentences] = field(default_factory=dict, compare=False, repr=False)
 
 
 def ambiguous_abbreviations(pages: list[Page], lowercase: set[str]) -> frozenset[str]:
@@ -111,7 +112,6 @@ def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
         stats=stats,
         pages=tuple(pages),
         phrases=tuple(tuple(s.lower() for s in group) for group in phrases),
-        sentences=tuple(sentences(p) for p in pages),
         corrector=build_corrector(counts),
         lexicon=lexicon,
         suggestions=build_suggest_index(pages),
@@ -342,7 +342,7 @@ def _hit(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> Hit:
         url=page.url or f"/conditions/{page.slug}",
         summary=page.summary,
         icd11=page.icd11,
-        snippet=snippet(page.summary, snap.sentences[doc], terms),
+        snippet=snippet(page.summary, _sentences(snap, doc), terms),
         score=round(final, 4),
         confidence=round(conf.confidence(features(snap, the_plan, ranked, i)), 3),
         matched=Matched(
@@ -354,6 +354,19 @@ def _hit(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> Hit:
             completions=tuple(dict.fromkeys(a.label for a in used if a.origin == "prefix")),
         ),
     )
+
+
+SENTENCE_CACHE = 4096
+
+
+def _sentences(snap: Snapshot, doc: int) -> Sentences:
+    """A page's snippet sentences, from the snapshot's bounded cache."""
+    cached = snap.sentence_cache.get(doc)
+    if cached is None:
+        if len(snap.sentence_cache) >= SENTENCE_CACHE:
+            snap.sentence_cache.clear()  # simple and bounded: a busy corpus refills what it shows
+        cached = snap.sentence_cache[doc] = sentences(snap.pages[doc])
+    return cached
 
 
 def _did_you_mean(the_plan: Plan, hits: tuple[Hit, ...]) -> str | None:
