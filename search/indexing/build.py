@@ -34,6 +34,7 @@ from search.pages import Page, body_text, content_hash, page_from_dict, with_sou
 log = logging.getLogger(__name__)
 KEEP_OLD_GENERATIONS = 2
 GRACE_SECONDS = 120.0
+WRITER_MB = 512
 MERGE_ABOVE_SEGMENTS = 8
 
 
@@ -124,7 +125,8 @@ def build_index(pages: list[Page], index_dir: Path, failed_sources: Iterable[str
         ix = whoosh_index.create_in(str(work), build_schema())
     changed = [p for p in pages if old_hashes.get(p.slug) != hashes[p.slug]]
     removed = [slug for slug in old_hashes if slug not in hashes]
-    writer = ix.writer()
+    # A large buffer: fewer intermediate segments to merge on big builds.
+    writer = ix.writer(limitmb=WRITER_MB)
     for slug in removed:
         writer.delete_by_term("slug", slug)
     for page in _progress(len(changed))(changed):

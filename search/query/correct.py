@@ -109,6 +109,7 @@ class Corrector:
     delete_map: Mapping[str, tuple[str, ...]]
     sound_map: Mapping[str, tuple[str, ...]]
     sorted_words: tuple[str, ...]
+    log_max_count: float = 1.0  # log1p of the largest count, for the frequency tie-breaker
 
     def known(self, word: str) -> bool:
         """Whether the word is in the vocabulary."""
@@ -149,7 +150,7 @@ class Corrector:
         if dist == 1 and _keyboard_slip(typed, cand):
             cost -= 0.1
         # Frequent words are likelier intended: a small tie-breaker, never worth a whole edit.
-        return cost - 0.05 * math.log1p(self.counts.get(cand, 0)) / math.log1p(1 + max(self.counts.values(), default=1))
+        return cost - 0.05 * math.log1p(self.counts.get(cand, 0)) / self.log_max_count
 
     def split(self, word: str) -> str | None:
         """Two known words glued together ("nervepain" -> "nerve pain"), the likeliest split."""
@@ -193,4 +194,5 @@ def build_corrector(counts: Mapping[str, int]) -> Corrector:
         delete_map={k: tuple(v) for k, v in delete_map.items()},
         sound_map={k: tuple(v) for k, v in sound_map.items()},
         sorted_words=tuple(sorted(counts)),
+        log_max_count=math.log1p(1 + max(counts.values(), default=1)),
     )

@@ -40,6 +40,7 @@ from search.safety import SafetyRules, load_rules, notice
 from search.settings import Settings
 
 CANDIDATES = 40
+SUGGEST_FALLBACK_BELOW = 3
 MIN_RELATIVE_SCORE = 0.15
 PHRASE_WEIGHT = 0.6
 LONG_PHRASE_WEIGHT = 0.25
@@ -62,6 +63,7 @@ class Snapshot:
     lexicon: Lexicon
     suggestions: SuggestIndex
     ambiguous: frozenset[str]
+    by_slug: dict[str, int]
     # Snippet sentences with their stems, computed the first time a page is shown (bounded).
     sentence_cache: dict[int, Sentences] = field(default_factory=dict, compare=False, repr=False)
 
@@ -116,6 +118,7 @@ def open_snapshot(generation: Path, lexicon_dir: Path) -> Snapshot:
         lexicon=lexicon,
         suggestions=build_suggest_index(pages),
         ambiguous=ambiguous,
+        by_slug={page.slug: doc for doc, page in enumerate(pages)},
     )
 
 
@@ -209,19 +212,27 @@ class Searcher:
         """As-you-type completions for a prefix."""
         snap = self.snapshot
         found = suggest(snap.suggestions, snap.corrector, raw[:MAX_CHARS], limit)
-        if len(found) < limit:
-            # Few completions: offer the pages a full search ranks best, as titles.
+        if len(found) < min(limit, SUGGEST_FALLBACK_BELOW):
+            # Few completions ("ptsd flashb": no one entry holds both words): offer the titles
+            # BM25F ranks best. Scores only: no phrase stage, snippets or confidence per keystroke.
+            query = parse(raw)
+            the_plan = plan(
+                query, snap.corrector, snap.stats.vocabulary, snap.lexicon, snap.stats.term_idf, snap.ambiguous
+            )
+            scores = _scores(snap, the_plan, query)
+            docs = top_k(scores, limit)
             have = {(s.slug, s.kind) for s in found}
-            hits = self.search(raw, limit=limit).hits
-            for hit in hits:
-                if (hit.slug, "title") not in have and len(found) < limit and hit.score >= 0.5 * hits[0].score:
-                    found.append(Suggestion(hit.title, hit.slug, hit.title, "title"))
+            for doc in docs:
+                page = snap.pages[doc]
+                if (page.slug, "title") not in have and len(found) < limit and scores[doc] >= 0.5 * scores[docs[0]]:
+                    found.append(Suggestion(page.title, page.slug, page.title, "title"))
         return found
 
     def page(self, slug: str) -> Page | None:
         """A page of the current generation by slug."""
         snap = self.snapshot
-        return next((p for p in snap.pages if p.slug == slug), None)
+        doc = snap.by_slug.get(slug)
+        return snap.pages[doc] if doc is not None else None
 
     def pages(self) -> tuple[Page, ...]:
         """Every page of the current generation."""
