@@ -40,6 +40,7 @@ from search.safety import SafetyRules, load_rules, notice
 from search.settings import Settings
 
 CANDIDATES = 40
+WARM_UP_PAGES = 3
 SUGGEST_FALLBACK_BELOW = 3
 MIN_RELATIVE_SCORE = 0.15
 PHRASE_WEIGHT = 0.6
@@ -150,6 +151,13 @@ class Searcher:
         """The name of the generation in use."""
         return self.snapshot.generation
 
+    def _warm_up(self, snap: Snapshot) -> None:
+        """Answer a few queries on a new generation before it serves: the first user pays nothing."""
+        for page in snap.pages[:WARM_UP_PAGES]:
+            title = page.title
+            self._search(snap, title, 10, 0)
+            self._search(snap, title[:-1] + title[-1:] * 2, 10, 0)  # a typo: the correction path
+
     def _wanted(self) -> Path | None:
         """The current generation when it is new to this searcher and not recently refused."""
         generation = current_generation(self.settings.index_dir)
@@ -189,7 +197,9 @@ class Searcher:
             if generation is None:
                 return False
             try:
-                self._snapshot = open_snapshot(generation, self.settings.lexicon_dir)
+                fresh = open_snapshot(generation, self.settings.lexicon_dir)
+                self._warm_up(fresh)
+                self._snapshot = fresh
                 self._refused.pop(generation.name, None)
                 return True
             except IndexError_ as exc:
@@ -240,8 +250,10 @@ class Searcher:
 
     def search(self, raw: str, limit: int = 10, offset: int = 0) -> SearchResult:
         """Rank pages for a query; never raises on odd input."""
+        return self._search(self.snapshot, raw, limit, offset)
+
+    def _search(self, snap: Snapshot, raw: str, limit: int, offset: int) -> SearchResult:
         started = time.perf_counter()
-        snap = self.snapshot
         query = parse(raw)
         safety = notice(raw, self.rules, self.settings.crisis_message, self.settings.crisis_lines)
         the_plan = plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon, snap.stats.term_idf, snap.ambiguous)

@@ -24,7 +24,8 @@ def sentences(page: Page) -> Sentences:
 
 
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(stem(fold(w).replace("'", "")) for w in WORD.findall(text))
+    # Fold the sentence once, not word by word: this runs for every sentence of a page shown.
+    return frozenset(stem(w.replace("'", "")) for w in WORD.findall(fold(text)))
 
 
 def snippet(summary: str, candidates: Sentences, terms: Collection[str]) -> str:
