@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborNode as Node
 
 from search.errors import page_error
 from search.pages import Page, slugify, with_source
-from search.sources.structure import Block, assemble
+from search.sources.structure import Block, assemble, read_utf8
 from search.sources.textexport import ICD_CODE, ICD_LINE, PHRASES_HEADING, REVIEWED, review_date
 
 NOISE = "script, style, nav, footer, header nav, noscript, template"
@@ -118,11 +118,7 @@ def parse_html(html: str, path: Path) -> Page:
 
 def read_html(path: Path) -> list[Page]:
     """Read an HTML file into its one page."""
-    raw = path.read_bytes()
-    try:
-        html = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise page_error(path, f"not UTF-8 ({exc.reason})", "save the file as UTF-8") from None
+    html = read_utf8(path)
     if re.search(r"<html|<body|<main|<h1", html, re.IGNORECASE) is None:
         raise page_error(path, "not an HTML page (no <html>, <body> or <h1>)", "export the rendered page")
     return [parse_html(html, path)]

@@ -12,7 +12,7 @@ import frontmatter
 
 from search.errors import PageError, page_error
 from search.pages import Page, with_source
-from search.sources.structure import Block, assemble
+from search.sources.structure import Block, assemble, read_utf8
 
 LIST_FIELDS = ("icd11", "search_phrases", "aliases", "symptoms", "related", "treatments")
 TEXT_FIELDS = ("slug", "title", "summary", "icd11_label", "reviewer", "url")
@@ -153,11 +153,7 @@ def parse_markdown(text: str, path: Path) -> Page:
 
 def read_markdown(path: Path) -> list[Page]:
     """Read a Markdown file into its one page."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise page_error(path, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8") from None
-    return [parse_markdown(text, path)]
+    return [parse_markdown(read_utf8(path), path)]
 
 
 __all__ = ["PageError", "field_line", "parse_markdown", "read_markdown"]

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from search.errors import page_error
 from search.pages import Faq, Reference, Section
 
 PMID = re.compile(r"\(?\s*PMID:?\s*(\d{5,9})\s*\)?", re.IGNORECASE)
 LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+
+
+def read_utf8(path: Path) -> str:
+    """A page file's text; anything but UTF-8 is a located error naming the fix."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise page_error(path, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8") from None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from search.errors import page_error
 from search.pages import Page, slugify, with_source
-from search.sources.structure import Block, assemble, list_items
+from search.sources.structure import Block, assemble, list_items, read_utf8
 
 # The site template's section headings: the export keeps no markup, so these are its structure.
 TOP_HEADINGS = (
@@ -201,11 +201,7 @@ def parse_text_export(text: str, path: Path) -> Page:
 
 def read_text_export(path: Path) -> list[Page]:
     """Read a text export into its one page."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise page_error(path, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8") from None
-    return [parse_text_export(text, path)]
+    return [parse_text_export(read_utf8(path), path)]
 
 
 __all__ = ["list_items", "parse_text_export", "read_text_export", "split_glued"]
