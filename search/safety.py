@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -22,10 +23,13 @@ class SafetyRules:
     crisis: tuple[tuple[str, ...], ...]
     exceptions: tuple[tuple[str, ...], ...]
 
-    @property
-    def vocabulary(self) -> frozenset[str]:
-        """Every word of every pattern."""
-        return frozenset(w for p in (*self.crisis, *self.exceptions) for w in p)
+    @cached_property
+    def by_first_letter(self) -> dict[str, tuple[str, ...]]:
+        """Every word of every pattern, by first letter: a match (exact, stem or typo) shares it."""
+        index: dict[str, set[str]] = {}
+        for word in {w for p in (*self.crisis, *self.exceptions) for w in p}:
+            index.setdefault(word[:1], set()).add(word)
+        return {letter: tuple(words) for letter, words in index.items()}
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,7 @@ def check(text: str, rules: SafetyRules) -> str | None:
     """The crisis phrase a query matches (None when it matches none, or only an exception)."""
     words = _join_split(surface_words(text), rules)
     # Only patterns whose every word occurs (give or take a typo) can match: check those alone.
-    present = {v for v in rules.vocabulary if any(_same(v, w, True) for w in set(words))}
+    present = {v for w in set(words) for v in rules.by_first_letter.get(w[:1], ()) if _same(v, w, True)}
     exceptions = [span for p in rules.exceptions if set(p) <= present and (span := find(p, words, stems=False))]
     for pattern in rules.crisis:
         if not set(pattern) <= present:

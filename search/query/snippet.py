@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 
 from search.analysis import fold, stem
 from search.pages import Page, body_text
@@ -44,15 +45,20 @@ def _trim(text: str) -> str:
     return text if len(text) <= MAX_CHARS else text[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+@lru_cache(maxsize=65536)
+def _key(word: str) -> str:
+    """The index term of a displayed word (cached: the same words recur on every results page)."""
+    return stem(fold(word).replace("'", ""))
+
+
 def mark(text: str, terms: Collection[str]) -> str:
     """Escape the text, then wrap words whose stem is in `terms` in <mark>."""
     out: list[str] = []
     last = 0
     for match in WORD.finditer(text):
-        out.append(html.escape(text[last : match.start()]))
-        word = match.group()
-        escaped = html.escape(word)
-        out.append(f"<mark>{escaped}</mark>" if stem(fold(word).replace("'", "")) in terms else escaped)
-        last = match.end()
+        if _key(match.group()) in terms:
+            out.append(html.escape(text[last : match.start()]))
+            out.append(f"<mark>{html.escape(match.group())}</mark>")
+            last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
