@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -156,7 +157,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers > 1:
         # Worker processes build their own settings from the environment: hand ours over.
         os.environ["CONDSEARCH_INDEX_DIR"] = str(settings.index_dir)
-        uvicorn.run("search.api.app:app_from_environment", factory=True, workers=args.workers, **options)
+        # uvicorn's multi-worker mode does not set TCP_NODELAY on accepted connections, so every
+        # keep-alive request after the first waits ~40 ms (Nagle + delayed ACK). Accepted sockets
+        # inherit it from the listening socket: bind that one ourselves, with the option set.
+        listener = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        listener.bind((args.host, args.port))
+        del options["host"], options["port"]
+        uvicorn.run(
+            "search.api.app:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            fd=listener.fileno(),
+            **options,
+        )
     else:
         from search.api.app import create_app
 

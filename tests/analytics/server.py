@@ -25,6 +25,8 @@ def analytics_server(clinic_index: Path, folder: Path, **env: str) -> Server:
         "CONDSEARCH_ANALYTICS_SUGGEST_SAMPLE": "1.0",
         "CONDSEARCH_ANALYTICS_FLUSH_SECONDS": "0.1",
         "CONDSEARCH_ANALYTICS_MIN_COUNT": "2",
+        # These tests search fast from one address: per-client limits are tested in test_security.
+        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0",
         **env,
     }
     return start_server(index_dir, env=settings, log=folder / "server.log")
