@@ -51,7 +51,7 @@ def apply(phrase: float, synonym: float, title: float, phrases_aliases: float) -
     weights.update(title=title, phrases=phrases_aliases, aliases=phrases_aliases)
     retrieve.FIELD_WEIGHTS = weights
     # score_clauses binds its default at definition time: pass the weights through the module.
-    retrieve.score_clauses.__defaults__ = (weights, 1.0)
+    retrieve.score_clauses.__defaults__ = (weights,)
 
 
 def main() -> None:

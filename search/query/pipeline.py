@@ -27,7 +27,6 @@ from search.query.results import Hit, Matched, SearchResult
 from search.query.retrieve import (
     K1,
     LONG_FIELD_WEIGHTS,
-    LONG_IDF_POWER,
     Alt,
     FieldStats,
     matched_fields,
@@ -260,8 +259,10 @@ class Searcher:
         scores = _scores(snap, the_plan, query)
         ranked = ranked_for(snap, the_plan, query, scores, offset + limit)
         total = int(np.count_nonzero(scores > 0))
-        hits = tuple(_hit(snap, the_plan, ranked, i) for i in range(offset, min(offset + limit, len(ranked))))
-        top_conf = conf.confidence(features(snap, the_plan, ranked, 0)) if ranked else 0.0
+        ideal = ideal_score(snap, the_plan)  # depends on the query only: once, not once per hit
+        window = range(offset, min(offset + limit, len(ranked)))
+        hits = tuple(_hit(snap, the_plan, ranked, i, ideal) for i in window)
+        top_conf = conf.confidence(features(snap, the_plan, ranked, 0, ideal)) if ranked else 0.0
         corrected = _did_you_mean(the_plan, hits)
         return SearchResult(
             query=raw,
@@ -281,7 +282,7 @@ Ranked = list[tuple[int, float, float, str, float]]  # (doc, final, phrase score
 def _scores(snap: Snapshot, the_plan: Plan, query: ParsedQuery) -> np.ndarray:
     """BM25F of every document, the long tail that only weak synonyms reach cut off."""
     if query.long:
-        scores = score_clauses(snap.stats, the_plan.clauses, LONG_FIELD_WEIGHTS, LONG_IDF_POWER)
+        scores = score_clauses(snap.stats, the_plan.clauses, LONG_FIELD_WEIGHTS)
     else:
         scores = score_clauses(snap.stats, the_plan.clauses)
     if scores.size and scores.max() > 0:
@@ -317,10 +318,10 @@ def _rerank(snap: Snapshot, the_plan: Plan, scores: np.ndarray, candidates: list
     return rows
 
 
-def features(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> conf.Features:
-    """Confidence features of the i-th ranked hit."""
+def features(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int, ideal: float | None = None) -> conf.Features:
+    """Confidence features of the i-th ranked hit (`ideal`: ideal_score of the plan, if known)."""
     doc, _, phrase, _, raw = ranked[i]
-    ideal = ideal_score(snap, the_plan)
+    ideal = ideal if ideal is not None else ideal_score(snap, the_plan)
     # The lead over the best other hit, against what a full match would score: a lone weak
     # match has a small lead, not a perfect one; every hit below the first has none.
     other = max((r[4] for j, r in enumerate(ranked) if j != i), default=0.0)
@@ -354,7 +355,7 @@ def _alt_hit(snap: Snapshot, alt: Alt, doc: int) -> bool:
     return any(snap.stats.contains(t, doc) for t in alt.terms)
 
 
-def _hit(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> Hit:
+def _hit(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int, ideal: float) -> Hit:
     doc, final, phrase_score, phrase, _ = ranked[i]
     page = snap.pages[doc]
     used = [a for c in the_plan.clauses for a in c.alts if _alt_hit(snap, a, doc)]
@@ -367,7 +368,7 @@ def _hit(snap: Snapshot, the_plan: Plan, ranked: Ranked, i: int) -> Hit:
         icd11=page.icd11,
         snippet=snippet(page.summary, _sentences(snap, doc), terms),
         score=round(final, 4),
-        confidence=round(conf.confidence(features(snap, the_plan, ranked, i)), 3),
+        confidence=round(conf.confidence(features(snap, the_plan, ranked, i, ideal)), 3),
         matched=Matched(
             fields=matched_fields(snap.stats, doc, terms),
             phrase=phrase,

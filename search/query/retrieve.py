@@ -45,7 +45,6 @@ LONG_FIELD_WEIGHTS: Mapping[str, float] = {
     "body": 0.6,
     "icd": 3.0,
 }
-LONG_IDF_POWER = 1.0
 K1 = 1.2
 
 
@@ -152,9 +151,7 @@ class FieldStats:
         """
         return math.log(1.0 + self.size / df)
 
-    def term_scores(
-        self, term: str, weights: Mapping[str, float] = FIELD_WEIGHTS, idf_power: float = 1.0
-    ) -> np.ndarray | None:
+    def term_scores(self, term: str, weights: Mapping[str, float] = FIELD_WEIGHTS) -> np.ndarray | None:
         """BM25F score of one term for every document (None when it occurs nowhere)."""
         post = self.postings(term)
         if not post.df:
@@ -162,7 +159,7 @@ class FieldStats:
         tf = np.zeros(self.size)
         for name, (docs, freqs) in post.fields.items():
             tf[docs] += weights[name] * freqs / self.norm[name][docs]
-        scores: np.ndarray = self.idf(post.df) ** idf_power * tf * (K1 + 1.0) / (K1 + tf)
+        scores: np.ndarray = self.idf(post.df) * tf * (K1 + 1.0) / (K1 + tf)
         return scores
 
 
@@ -176,7 +173,6 @@ def score_clauses(
     stats: FieldStats,
     clauses: Sequence[Clause],
     weights: Mapping[str, float] = FIELD_WEIGHTS,
-    idf_power: float = 1.0,
 ) -> np.ndarray:
     """Sum over clauses of the best alternative's weighted BM25F score, per document."""
     total = np.zeros(stats.size)
@@ -189,7 +185,7 @@ def score_clauses(
                 key = (term, alt.skip_fields)
                 if key not in term_cache:
                     use = {f: (0.0 if f in alt.skip_fields else w) for f, w in weights.items()}
-                    term_cache[key] = stats.term_scores(term, use, idf_power)
+                    term_cache[key] = stats.term_scores(term, use)
                 scores = term_cache[key]
                 if scores is not None:
                     if alt.idf_cap is not None:
