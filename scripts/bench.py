@@ -39,9 +39,11 @@ from bench.stats import summarize
 from bench.timing import score, time_calls
 
 from search.pages import Page
-from search.query.pipeline import Searcher
-from search.settings import PROJECT_ROOT, Settings
+from search.query.searcher import Searcher
+from search.settings import Settings
 from search.sources import load_pages
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]  # the checkout
 
 DEFAULT_OUT = PROJECT_ROOT / "docs" / "benchmarks.md"
 NOTES_MARKER = "<!-- Notes below this line are written by hand; scripts/bench.py keeps them. -->"
@@ -64,8 +66,8 @@ def measure_ours(corpus: Corpus, index_dir: Path, sets: Sequence[QuerySet], code
     settings = Settings(
         index_dir=index_dir,
         data_dir=index_dir.parent / "var",
-        lexicon_dir=code / "data" / "lexicon",
-        safety_file=code / "data" / "safety.yaml",
+        lexicon_dir=code / "search" / "resources" / "lexicon",
+        safety_file=code / "search" / "resources" / "safety.yaml",
     )
     started = time.perf_counter()
     searcher = Searcher(settings)

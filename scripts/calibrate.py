@@ -1,15 +1,22 @@
-"""Fit the confidence model and pick the unmatched threshold on the dev sets.
+"""Fit the confidence and scope models and pick the unmatched threshold, on the tuning sets.
 
-    python scripts/calibrate.py            # prints coefficients, reliability and threshold table
+    python scripts/calibrate.py            # prints both models, reliability and the threshold table
+    python scripts/calibrate.py --write    # ... and writes them into the ranking file
 
-The label of a query is whether its top hit is acceptable; the features are those of the top hit
-(search/query/confidence.py). Paste the printed COEFFICIENTS into that module.
+Confidence: P(the top hit is the page wanted); its label is whether the top hit is acceptable.
+Scope: P(some page answers the query); in-scope queries (lay, misspelled, as-you-type, paraphrases,
+stories, Spanish) against realistic out-of-scope ones (site and billing questions, ketamine itself,
+conditions without a page, pets, gibberish) and MedlinePlus topics the clinic has no page for. The
+features are those of the top hit from `Searcher.explain`: the plan serving makes. Only the tuning
+sets are read; tests/relevance/independent/ is held apart and never fitted on.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -19,16 +26,22 @@ sys.path.insert(0, str(ROOT))
 
 from search.evaluate import read_cases  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
-from search.query import confidence as conf  # noqa: E402
-from search.query import pipeline  # noqa: E402
+from search.query.confidence import Features  # noqa: E402
+from search.query.config import load_config, save_config, with_values  # noqa: E402
+from search.query.searcher import Searcher  # noqa: E402
 from search.settings import Settings  # noqa: E402
 from search.sources import load_pages  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+REL = ROOT / "tests" / "relevance"
 MEDLINEPLUS_MAP = {"title": "title", "aliases": "also_called", "body": "summary", "url": "url"}
-NAMES = ("coverage", "margin", "phrase", "exact", "strength")
-# MedlinePlus topics a clinic page can answer; every other MedlinePlus query is out of scope for the
-# clinic index, so any top hit there is wrong: the negatives that teach confidence to say "no".
+NAMES = tuple(f.name for f in fields(Features))
+IN_SCOPE_TARGET = 0.04  # flag at most this share of in-scope tuning queries (held-out reads higher)
+TUNING = [
+    *sorted(REL.glob("clinic-*.tsv")),
+    *sorted((REL / "traffic-a").glob("*.tsv")),
+    *sorted((REL / "meaning-a").glob("*.tsv")),
+]
 CLINIC_TOPICS = (
     "depress",
     "bipolar",
@@ -65,89 +78,152 @@ CLINIC_TOPICS = (
 )
 
 
-def collect(searcher: pipeline.Searcher, files: list[Path]) -> tuple[np.ndarray, np.ndarray]:
-    """Top-hit features and correctness for every query of the files."""
-    rows: list[list[float]] = []
-    labels: list[float] = []
+@dataclass
+class Sample:
+    """One query's top-hit features, whether the hit is right, and whether any page should answer."""
+
+    kind: str
+    x: list[float]
+    correct: bool
+    in_scope: bool
+
+
+def collect(searcher: Searcher, path: Path, kind: str, out_of_scope: bool = False) -> list[Sample]:
+    """Top-hit samples for a query file; crisis messages (answered by the notice) are left out."""
+    samples = []
+    for case in read_cases(path):
+        if searcher.search(case.query, limit=1).safety is not None:
+            continue
+        explained = searcher.explain(case.query)
+        if not explained.ranked.hits:
+            continue  # nothing matched: "none", whatever the models say
+        top = searcher.pages()[explained.ranked.hits[0].doc]
+        in_scope = not out_of_scope and "none" not in case.expected
+        right = in_scope and (top.slug.lower() in case.expected or top.title.lower() in case.expected)
+        samples.append(Sample(kind, [getattr(explained.features[0], n) for n in NAMES], right, in_scope))
+    return samples
+
+
+def medlineplus_negatives(searcher: Searcher, files: list[Path]) -> list[Sample]:
+    """MedlinePlus queries about topics no clinic page covers, against the clinic index."""
+    samples = []
     for path in files:
-        for case in read_cases(path):
-            snap = searcher.snapshot
-            query = pipeline.parse(case.query)
-            the_plan = pipeline.plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon, snap.stats.term_idf)
-            result = searcher.search(case.query, limit=1)
-            if not result.hits:
-                rows.append([0.0] * len(NAMES))
-                labels.append(0.0)
-                continue
-            ranked = pipeline.ranked_for(snap, the_plan, query)
-            feats = pipeline.features(snap, the_plan, ranked, 0)
-            rows.append([getattr(feats, n) for n in NAMES])
-            top = result.hits[0]
-            labels.append(float(top.slug.lower() in case.expected or top.title.lower() in case.expected))
-    return np.array(rows), np.array(labels)
+        kept = [c for c in read_cases(path) if not any(w in " ".join(c.expected) for w in CLINIC_TOPICS)]
+        for case in kept:
+            explained = searcher.explain(case.query)
+            if explained.ranked.hits and searcher.search(case.query, limit=1).safety is None:
+                samples.append(
+                    Sample("medlineplus-oos", [getattr(explained.features[0], n) for n in NAMES], False, False)
+                )
+    return samples
 
 
-def out_of_scope(searcher: pipeline.Searcher, files: list[Path]) -> tuple[np.ndarray, np.ndarray]:
-    """Features of the clinic index's top hit for MedlinePlus queries no clinic page answers."""
-    rows: list[list[float]] = []
-    for path in files:
-        for case in read_cases(path):
-            if any(word in " ".join(case.expected) for word in CLINIC_TOPICS):
-                continue
-            snap = searcher.snapshot
-            query = pipeline.parse(case.query)
-            the_plan = pipeline.plan(query, snap.corrector, snap.stats.vocabulary, snap.lexicon, snap.stats.term_idf)
-            ranked = pipeline.ranked_for(snap, the_plan, query)
-            if ranked:
-                feats = pipeline.features(snap, the_plan, ranked, 0)
-                rows.append([getattr(feats, n) for n in NAMES])
-    return np.array(rows), np.zeros(len(rows))
-
-
-def fit(x: np.ndarray, y: np.ndarray, steps: int = 20000, rate: float = 0.5, l2: float = 1e-3) -> np.ndarray:
-    """Logistic regression by gradient descent (bias first)."""
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None = None,
+    steps: int = 30000,
+    rate: float = 0.5,
+    l2: float = 1e-3,
+) -> np.ndarray:
+    """Logistic regression by gradient descent (bias first), classes weighted equally."""
     xb = np.hstack([np.ones((len(x), 1)), x])
     w = np.zeros(xb.shape[1])
+    base = np.ones(len(y)) if sample_weight is None else sample_weight
+    weight = base * np.where(y == 1, 0.5 / max(1, (base * y).sum()), 0.5 / max(1, (base * (1 - y)).sum())) * len(y)
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-xb @ w))
-        w -= rate * (xb.T @ (p - y) / len(y) + l2 * np.r_[0.0, w[1:]])
+        w -= rate * (xb.T @ ((p - y) * weight) / len(y) + l2 * np.r_[0.0, w[1:]])
     return w
 
 
+def as_model(w: np.ndarray) -> dict[str, float]:
+    """Coefficients by name, rounded for the ranking file."""
+    return {"bias": round(float(w[0]), 3), **{n: round(float(v), 3) for n, v in zip(NAMES, w[1:], strict=True)}}
+
+
+def predict(model: dict[str, float], x: np.ndarray) -> np.ndarray:
+    """The logistic model's probabilities."""
+    z = model["bias"] + x @ np.array([model[n] for n in NAMES])
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write the models and threshold into the ranking file")
+    args = parser.parse_args()
+    settings = Settings()
+    samples: list[Sample] = []
     with tempfile.TemporaryDirectory() as tmp:
         clinic_dir, mlp_dir = Path(tmp) / "clinic", Path(tmp) / "mlp"
         build_index(list(load_pages([ROOT / "data" / "conditions"]).pages), clinic_dir)
         build_index(
             list(load_pages([SHARED / "corpora/medlineplus/health-topics.tsv"], MEDLINEPLUS_MAP).pages), mlp_dir
         )
-        clinic = pipeline.Searcher(Settings(index_dir=clinic_dir))
-        mlp = pipeline.Searcher(Settings(index_dir=mlp_dir))
-        rel = ROOT / "tests" / "relevance"
-        x1, y1 = collect(clinic, sorted(rel.glob("clinic-*.tsv")))
-        descriptions = SHARED / "eval/dev/medlineplus-symptom-descriptions.tsv"
-        x2, y2 = collect(mlp, [*sorted(rel.glob("medlineplus-*.tsv")), descriptions])
-        x3, y3 = out_of_scope(clinic, sorted(rel.glob("medlineplus-*.tsv")))
-        print(f"{len(y3)} out-of-scope queries against the clinic index")
-    x, y = np.vstack([x1, x2, x3]), np.concatenate([y1, y2, y3])
-    w = fit(x, y)
-    coefficients = {"bias": round(float(w[0]), 3), **{n: round(float(v), 3) for n, v in zip(NAMES, w[1:], strict=True)}}
-    print(f"{len(y)} queries, {int(y.sum())} with a correct top hit")
-    print("COEFFICIENTS =", coefficients)
-    p = np.array([conf.confidence(conf.Features(*row), coefficients) for row in x])
-    print("\nreliability: predicted confidence bin -> observed share correct (n)")
+        clinic = Searcher(settings.model_copy(update={"index_dir": clinic_dir}))
+        mlp = Searcher(settings.model_copy(update={"index_dir": mlp_dir}))
+        for path in TUNING:
+            kind = f"{path.parent.name}/{path.stem}" if path.parent != REL else path.stem
+            samples += collect(clinic, path, kind, out_of_scope=path.stem == "out-of-scope")
+        mlp_sets = sorted(REL.glob("medlineplus-*.tsv"))
+        samples += medlineplus_negatives(clinic, [*mlp_sets, SHARED / "eval/dev/medlineplus-symptom-descriptions.tsv"])
+        mlp_samples = [s for p in mlp_sets for s in collect(mlp, p, "mlp/" + p.stem)]
+    x = np.array([s.x for s in samples])
+    correct = np.array([float(s.correct) for s in samples])
+    in_scope = np.array([float(s.in_scope) for s in samples])
+    kinds = np.array([s.kind for s in samples])
+
+    xc = np.vstack([x, np.array([s.x for s in mlp_samples])])
+    yc = np.concatenate([correct, [float(s.correct) for s in mlp_samples]])
+    conf_model = as_model(fit(xc, yc))
+    # Each source of negatives counts as much as the site's own out-of-scope traffic, however many
+    # queries it has: 884 MedlinePlus topics must not teach the model that every symptom is off-topic.
+    per_kind = {k: int((kinds == k).sum()) for k in set(kinds)}
+    own = per_kind.get("traffic-a/out-of-scope", 1)
+    balance = np.array(
+        [min(1.0, own / per_kind[k]) if not s.in_scope else 1.0 for k, s in zip(kinds, samples, strict=True)]
+    )
+    scope_model = as_model(fit(x, in_scope, balance))
+    print(f"{len(samples)} clinic samples ({int(in_scope.sum())} in scope), {len(mlp_samples)} MedlinePlus")
+    print("confidence:", conf_model)
+    print("scope:", scope_model)
+
+    p = predict(conf_model, xc)
+    print("\nconfidence reliability: predicted bin -> observed share correct (n)")
     for lo in np.arange(0.0, 1.0, 0.1):
         mask = (p >= lo) & (p < lo + 0.1)
         if mask.any():
-            print(f"  {lo:.1f}-{lo + 0.1:.1f}: {y[mask].mean():.2f} ({int(mask.sum())})")
-    print("\nunmatched threshold: flags top confidence below it; precision = flagged that were wrong,")
-    print("recall = wrong answers flagged")
-    wrong = y == 0
-    for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
-        flagged = p < t
-        precision = (flagged & wrong).sum() / max(1, flagged.sum())
-        recall = (flagged & wrong).sum() / max(1, wrong.sum())
-        print(f"  {t:.2f}: precision {precision:.2f}  recall {recall:.2f}  flagged {int(flagged.sum())}")
+            print(f"  {lo:.1f}-{lo + 0.1:.1f}: {yc[mask].mean():.2f} ({int(mask.sum())})")
+
+    s = predict(scope_model, x)
+    print("\nscope threshold: in-scope flagged per kind / out-of-scope flagged (queries with hits)")
+    chosen = 0.0
+    for t in np.arange(0.05, 0.96, 0.05):
+        flagged_in = float(((s < t) & (in_scope == 1)).sum() / max(1, in_scope.sum()))
+        flagged_out = float(((s < t) & (in_scope == 0)).sum() / max(1, (1 - in_scope).sum()))
+        if flagged_in <= IN_SCOPE_TARGET:
+            chosen = float(t)
+        worst = max(
+            ((kinds == k) & (in_scope == 1) & (s < t)).sum() / max(1, ((kinds == k) & (in_scope == 1)).sum())
+            for k in set(kinds)
+        )
+        print(f"  {t:.2f}: in-scope {flagged_in:.3f} (worst kind {worst:.3f})  out-of-scope {flagged_out:.3f}")
+    print(f"threshold: {chosen:.2f} (in-scope flagged <= {IN_SCOPE_TARGET:.0%})")
+    print("\nflagged at the threshold, per kind (in scope / out of scope):")
+    for k in sorted(set(kinds)):
+        mine = kinds == k
+        n_in, n_out = int((mine & (in_scope == 1)).sum()), int((mine & (in_scope == 0)).sum())
+        f_in = ((s < chosen) & mine & (in_scope == 1)).sum() / max(1, n_in)
+        f_out = ((s < chosen) & mine & (in_scope == 0)).sum() / max(1, n_out)
+        print(f"  {k:28} in {f_in:.3f} ({n_in})  out {f_out:.3f} ({n_out})")
+    if args.write:
+        config = with_values(
+            load_config(settings.ranking_file),
+            confidence=conf_model,
+            scope={**scope_model, "threshold": round(chosen, 2)},
+        )
+        save_config(config, settings.ranking_file)
+        print(f"written to {settings.ranking_file}")
 
 
 if __name__ == "__main__":

@@ -32,8 +32,8 @@ from search.analytics.formats import report_dict
 from search.analytics.service import cached_corrector, nearest_for
 from search.analytics.sink import AnalyticsSink, SinkOptions
 from search.analytics.store import Store, open_engine
-from search.query.pipeline import Searcher
 from search.query.results import SearchResult
+from search.query.searcher import Searcher
 from search.settings import Settings
 
 START = datetime(2026, 1, 5, 8, 0)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.analysis import Composable, Token, Tokenizer
+from whoosh.analysis import Composable, Tokenizer
+from whoosh.analysis import Token as WhooshToken
 
 # Bump whenever tokens change: an index built with another version must be rebuilt.
 ANALYZER_VERSION = "6"
@@ -124,7 +126,6 @@ STOP_WORDS = frozenset(
         "up",
         "out",
         "like",
-        "just",
         "over",
         "some",
         "such",
@@ -153,27 +154,82 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
-def surface_words(text: str) -> list[str]:
-    """Folded words in order: possessives and apostrophes dropped, hyphenated words split."""
-    out: list[str] = []
-    for match in TOKEN.finditer(fold(text)):
-        token = match.group()
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A folded word and where it stands in the original text (text[start:end])."""
+
+    word: str
+    start: int
+    end: int
+
+
+def _fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """The folded text and, per folded character, the original character it came from.
+
+    Quotes and dashes map one to one, so plain text keeps its offsets (None: identity). Accented
+    or decomposing characters are folded one by one so each keeps its place.
+    """
+    text = text.translate(_PUNCT)
+    if text.isascii():
+        return text.lower(), None
+    pieces: list[str] = []
+    where: list[int] = []
+    for i, char in enumerate(text):
+        folded = fold(char)
+        pieces.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(pieces), where
+
+
+def _matches(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """Every TOKEN match: (folded token, folded start, original start, original end)."""
+    folded, where = _fold_with_offsets(text)
+    for match in TOKEN.finditer(folded):
+        a, b = match.span()
+        if where is None:
+            yield match.group(), a, a, b
+        else:
+            yield match.group(), a, where[a], where[b - 1] + 1
+
+
+def tokens(text: str) -> list[Token]:
+    """The one tokenizer: folded words with their offsets in `text`.
+
+    Possessives and apostrophes are dropped ("patient's" -> "patient", "don't" -> "dont") and
+    hyphenated words split ("post-herpetic" -> "post", "herpetic"); index, query, safety and
+    snippets all read words through here.
+    """
+    folded, where = _fold_with_offsets(text)
+    out: list[Token] = []
+    for match in TOKEN.finditer(folded):
+        token, base = match.group(), match.start()
         if token.endswith("'s"):
             token = token[:-2]
+        offset = base
         for part in token.split("-"):
-            part = part.replace("'", "").strip(".")
-            if part:
-                out.append(part)
+            start, end = offset, offset + len(part)
+            offset = end + 1
+            word = part.replace("'", "").strip(".")
+            if not word:
+                continue
+            if where is None:
+                out.append(Token(word, start, end))
+            else:
+                out.append(Token(word, where[start], where[end - 1] + 1))
     return out
 
 
-def compounds(text: str) -> list[str]:
+def surface_words(text: str) -> list[str]:
+    """Folded words in order (the words of `tokens`)."""
+    return [t.word for t in tokens(text)]
+
+
+def compounds(text: str) -> list[Token]:
     """Hyphenated words joined ("post-herpetic" -> "postherpetic"), for the index side."""
     joined = []
-    for match in TOKEN.finditer(fold(text)):
-        token = match.group()
+    for token, _, start, end in _matches(text):
         if "-" in token and not CODE.match(token.replace("-", "")):
-            joined.append(token.replace("-", "").replace("'", ""))
+            joined.append(Token(token.replace("-", "").replace("'", ""), start, end))
     return joined
 
 
@@ -237,15 +293,25 @@ def is_stop(word: str) -> bool:
     return word in STOP_WORDS and word not in KEEP_WORDS
 
 
-def analyze(text: str) -> list[str]:
-    """The index terms of a text: surface words minus stop words, stemmed, plus compounds."""
-    terms = [stem(w) for w in surface_words(text) if not is_stop(w)]
-    terms.extend(stem(c) for c in compounds(text))
+def analyze_tokens(text: str) -> list[Token]:
+    """The index terms of a text with their offsets: words minus stop words, stemmed, plus compounds."""
+    terms = [Token(stem(t.word), t.start, t.end) for t in tokens(text) if not is_stop(t.word)]
+    terms.extend(Token(stem(t.word), t.start, t.end) for t in compounds(text))
     return terms
 
 
+def analyze(text: str) -> list[str]:
+    """The index terms of a text."""
+    return [t.word for t in analyze_tokens(text)]
+
+
+def lowercase_words(text: str) -> set[str]:
+    """Words written all in lower case in the original text (a capitalised "SAD" is not "sad")."""
+    return {t.word for t in tokens(text) if len(t.word) >= 2 and text[t.start : t.end].islower()}
+
+
 class ConditionTokenizer(Tokenizer):  # type: ignore[misc]
-    """A whoosh tokenizer that yields exactly `analyze(text)`."""
+    """A whoosh tokenizer that yields exactly `analyze_tokens(text)`, with character offsets."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ConditionTokenizer)
@@ -266,13 +332,16 @@ class ConditionTokenizer(Tokenizer):  # type: ignore[misc]
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, term in enumerate(analyze(value)):
-            token.text = term
+        token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, term in enumerate(analyze_tokens(value)):
+            token.text = term.word
             token.boost = 1.0
             token.stopped = False
             if positions:
                 token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + term.start
+                token.endchar = start_char + term.end
             yield token
 
 

@@ -24,6 +24,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_index(args: argparse.Namespace) -> int:
     """Build a new index generation from the sources."""
     from search.indexing.build import build_index
+    from search.query.config import load_config
     from search.sources import load_pages
     from search.sources.tabular import parse_mapping
 
@@ -42,7 +43,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("error: no valid pages to index; fix the problems above", file=sys.stderr)
         return 1
     failed = {p.path for p in loaded.problems}
-    report = build_index(list(loaded.pages), settings.index_dir, failed)
+    ranking = load_config(settings.ranking_file).digest()
+    report = build_index(list(loaded.pages), settings.index_dir, failed, ranking)
     summary = (
         f"{report.total} indexed ({report.added} added, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.removed} removed), {len(loaded.problems)} skipped "
@@ -71,7 +73,7 @@ def cmd_pages(args: argparse.Namespace) -> int:
 
 
 def _searcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from search.query.pipeline import Searcher
+    from search.query.searcher import Searcher
 
     return Searcher(_settings(args))
 
@@ -85,7 +87,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
         return 0
     if result.safety:
-        print(f"!! {result.safety.message} " + " | ".join(result.safety.lines))
+        print(f"!! {result.safety.message} " + " | ".join(line.text for line in result.safety.lines))
     if result.corrected_query:
         print(f"did you mean: {result.corrected_query}")
     if not result.hits:
@@ -107,19 +109,33 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Score the ranking against query TSV files."""
+    """Score the ranking against query TSV files (crisis sets are scored per category and language)."""
     from search.evaluate import evaluate
+    from search.evaluate_safety import evaluate_safety, is_safety_file
 
     searcher = _searcher(args)
-    reports = [evaluate(Path(f), lambda q: searcher.search(q, limit=10)) for f in args.files]
+    files = [Path(f) for f in args.files]
+    safety = [evaluate_safety(f, lambda q: searcher.search(q, limit=3)) for f in files if is_safety_file(f)]
+    reports = [evaluate(f, lambda q: searcher.search(q, limit=10)) for f in files if not is_safety_file(f)]
     if args.json:
-        print(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
+        print(json.dumps([r.as_dict() for r in reports + safety], indent=2, ensure_ascii=False))
         return 0
-    print(f"{'file':48} {'n':>4} {'acc@1':>6} {'mrr@10':>7} {'rec@5':>6} {'p50ms':>6} {'p99ms':>6}")
-    for r in reports:
+    if reports:
         print(
-            f"{Path(r.file).name:48} {r.queries:4} {r.accuracy_at_1:6.3f} {r.mrr_at_10:7.3f} "
-            f"{r.recall_at_5:6.3f} {r.p50_ms:6.2f} {r.p99_ms:6.2f}"
+            f"{'file':36} {'n':>4} {'acc@1':>6} {'mrr@10':>7} {'rec@5':>6} {'flag-in':>7} "
+            f"{'n-none':>6} {'flag-none':>9} {'dym':>4} {'p50ms':>6} {'p99ms':>6}"
+        )
+    for r in reports:
+        parts = Path(r.file).parts
+        # Sets under a relevance folder are named from there ("independent/traffic-b/lay.tsv").
+        name = "/".join(parts[parts.index("relevance") + 1 :]) if "relevance" in parts[:-1] else parts[-1]
+        ranked = f"{r.accuracy_at_1:6.3f} {r.mrr_at_10:7.3f} {r.recall_at_5:6.3f} {r.in_scope_flagged:7.3f}"
+        if not r.in_scope:
+            ranked = f"{'-':>6} {'-':>7} {'-':>6} {'-':>7}"
+        declined = f"{r.out_of_scope_flagged:9.3f}" if r.out_of_scope else f"{'-':>9}"
+        print(
+            f"{name[-36:]:36} {r.queries:4} {ranked} {r.out_of_scope:6} {declined} {r.corrected:4} "
+            f"{r.p50_ms:6.2f} {r.p99_ms:6.2f}"
         )
     for r in reports:
         for miss in r.misses[: args.misses]:
@@ -127,6 +143,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"miss [{Path(r.file).name}] {miss.query!r}: expected {'|'.join(miss.expected)}, "
                 f"got {list(miss.got)} (rank {miss.rank})"
             )
+    for s in safety:
+        print(f"\n{Path(s.file).name}: notice shown (crisis: recall; none: false alarms), right page first")
+        print(f"  {'label':7} {'category':22} {'lang':4} {'n':>4} {'notice':>7} {'first':>6}")
+        for c in s.cells:
+            print(
+                f"  {c.label:7} {c.category:22} {c.language:4} {c.queries:4} "
+                f"{c.flagged / c.queries:7.3f} {c.right_first / c.queries:6.3f}"
+            )
+        for what, category, query in s.errors[: args.misses]:
+            print(f"  {what} [{category}] {query!r}")
     return 0
 
 

@@ -63,16 +63,12 @@ class IndexMismatchError(IndexError_):
     """The index was built with another schema or analyzer version."""
 
 
-class BuildRefusedError(CondSearchError):
-    """A strict build found invalid pages and wrote nothing."""
+class ConfigError(CondSearchError):
+    """The ranking configuration or the safety rules are invalid."""
 
 
 class LexiconError(CondSearchError):
     """The lexicon data is invalid."""
-
-
-class QueryError(CondSearchError):
-    """A query or query option is invalid."""
 
 
 class EvalFileError(CondSearchError):

@@ -43,6 +43,11 @@ class Report:
     p50_ms: float
     p99_ms: float
     misses: tuple[Miss, ...] = field(default=())
+    in_scope: int = 0  # queries that name a page
+    in_scope_flagged: float = 0.0  # share of those answered "unmatched" (a page should have fitted)
+    out_of_scope: int = 0  # queries whose expected answer is `none`
+    out_of_scope_flagged: float = 0.0  # share of those answered unmatched or broad (never one page)
+    corrected: int = 0  # queries answered with "did you mean"
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready figures and misses."""
@@ -54,6 +59,11 @@ class Report:
             "recall@5": round(self.recall_at_5, 4),
             "p50_ms": round(self.p50_ms, 2),
             "p99_ms": round(self.p99_ms, 2),
+            "in_scope": self.in_scope,
+            "in_scope_flagged": round(self.in_scope_flagged, 4),
+            "out_of_scope": self.out_of_scope,
+            "out_of_scope_flagged": round(self.out_of_scope_flagged, 4),
+            "corrected": self.corrected,
             "misses": [
                 {"query": m.query, "expected": list(m.expected), "got": list(m.got), "rank": m.rank}
                 for m in self.misses
@@ -89,17 +99,34 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+NONE = "none"  # the expected answer of a query no page should answer
+
+
 def evaluate(path: Path, search: Callable[[str], SearchResult], keep_misses: int = 1000) -> Report:
-    """Run every case through `search` and score the rankings."""
+    """Run every case through `search` and score the rankings.
+
+    A case expecting `none` is right when the answer is unmatched or broad (an overview, never one
+    page); it counts toward out-of-scope figures, every other case toward the ranking figures.
+    """
     cases = read_cases(path)
     hits1 = 0
     rr = 0.0
     hits5 = 0
     times: list[float] = []
     misses: list[Miss] = []
+    flagged_in = flagged_out = n_out = corrected = 0
     for case in cases:
         result = search(case.query)
         times.append(result.took_ms)
+        corrected += result.corrected_query is not None
+        if case.expected == (NONE,):
+            n_out += 1
+            declined = result.unmatched or result.kind == "broad"
+            flagged_out += declined
+            if not declined and len(misses) < keep_misses:
+                misses.append(Miss(case.query, case.expected, tuple(h.title.lower() for h in result.hits[:3]), None))
+            continue
+        flagged_in += result.unmatched
         names = [(h.slug.lower(), h.title.lower()) for h in result.hits]
         rank = next((i for i, (s, t) in enumerate(names, 1) if s in case.expected or t in case.expected), None)
         if rank == 1:
@@ -110,7 +137,8 @@ def evaluate(path: Path, search: Callable[[str], SearchResult], keep_misses: int
             rr += 1.0 / rank
         if rank is not None and rank <= 5:
             hits5 += 1
-    n = len(cases) or 1
+    n_in = len(cases) - n_out
+    n = n_in or 1
     return Report(
         file=str(path),
         queries=len(cases),
@@ -120,4 +148,9 @@ def evaluate(path: Path, search: Callable[[str], SearchResult], keep_misses: int
         p50_ms=statistics.median(times) if times else 0.0,
         p99_ms=_percentile(times, 0.99),
         misses=tuple(misses),
+        in_scope=n_in,
+        in_scope_flagged=flagged_in / n,
+        out_of_scope=n_out,
+        out_of_scope_flagged=flagged_out / (n_out or 1),
+        corrected=corrected,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +24,9 @@ class Expansion:
     source: str
 
 
+TWO_WAY = " (two-way)"  # marks a triple from a `synonyms:` entry
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Keys (stemmed word tuples) -> expansions; `words` feeds the typo corrector."""
@@ -32,6 +35,9 @@ class Lexicon:
     words: frozenset[str]
     longest: int
     size: int
+    phrases: frozenset[str] = frozenset()  # every term as written, for word-pair context
+    # Words only a non-English file uses (`language: es`): known, never an English correction.
+    foreign: frozenset[str] = frozenset()
 
     def lookup(self, key: tuple[str, ...]) -> tuple[Expansion, ...]:
         """Expansions of a stemmed word tuple (empty when none)."""
@@ -60,11 +66,11 @@ def _terms(entry: Mapping[str, object], name: str, where: str) -> list[str]:
     return [_check_term(v, f"{where} `{name}`") for v in value]
 
 
-def parse_entries(data: object, source: str) -> list[tuple[list[str], list[str]]]:
-    """(from, to) pairs of one lexicon document; a two-way entry gives one pair per term."""
+def parse_entries(data: object, source: str) -> list[tuple[list[str], list[str], bool]]:
+    """(from, to, two-way) of one lexicon document; a two-way entry gives one triple per term."""
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise LexiconError(f"{source}: expected a mapping with an `entries:` list at the top")
-    pairs: list[tuple[list[str], list[str]]] = []
+    pairs: list[tuple[list[str], list[str], bool]] = []
     for number, entry in enumerate(data["entries"], start=1):
         where = f"{source} entry {number}"
         if not isinstance(entry, dict):
@@ -78,19 +84,38 @@ def parse_entries(data: object, source: str) -> list[tuple[list[str], list[str]]
             terms = _terms(entry, "synonyms", where)
             if len(set(terms)) < 2:
                 raise LexiconError(f"{where}: `synonyms` needs at least two different terms")
-            pairs.extend(([t], [o for o in terms if o != t]) for t in terms)
+            pairs.extend(([t], [o for o in terms if o != t], True) for t in terms)
         else:
-            pairs.append((_terms(entry, "from", where), _terms(entry, "to", where)))
+            pairs.append((_terms(entry, "from", where), _terms(entry, "to", where), False))
     return pairs
 
 
-def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]]) -> Lexicon:
-    """Index (from, to, source) triples by the stemmed key of each `from` term."""
+def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]], foreign_sources: Collection[str] = ()) -> Lexicon:
+    """Index (from, to, source) triples by the stemmed key of each `from` term.
+
+    `foreign_sources` names the files written in another language than the pages: their words are
+    known to the typo corrector but never offered to correct or complete an English query.
+    """
+    pairs = list(pairs)
+    # Foreign words are the `from` words of foreign files that no English entry uses: their `to`
+    # side is English ("surgery", "doctor") and stays a correction for English queries.
+    english: set[str] = set()
+    foreign: set[str] = set()
+    for sources, targets, origin in pairs:
+        is_foreign = origin.removesuffix(TWO_WAY) in foreign_sources
+        for term in sources + targets:
+            content = {w for w in surface_words(term) if not is_stop(w)}
+            if is_foreign and term in sources:
+                foreign |= content
+            else:
+                english |= content
     table: dict[tuple[str, ...], dict[tuple[str, ...], Expansion]] = defaultdict(dict)
     words: set[str] = set()
+    phrases: set[str] = set()
     count = 0
     for sources, targets, origin in pairs:
         count += 1
+        phrases.update(sources + targets)
         for term in sources + targets:
             words.update(w for w in surface_words(term) if not is_stop(w))
         for source in sources:
@@ -105,15 +130,15 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]]) -> Lexicon:
         words=frozenset(words),
         longest=max((len(k) for k in entries), default=0),
         size=count,
+        phrases=frozenset(phrases),
+        foreign=frozenset(foreign - english),
     )
 
 
-def load_lexicon(folder: Path, pages: Iterable[Page] = (), ambiguous: Collection[str] = ()) -> Lexicon:
-    """Load every YAML file of `folder`, plus each page's aliases as one-way entries to its title.
-
-    An all-caps alias that is also an everyday word (`ambiguous`, e.g. "SAD") is left out: in
-    lower case the word means itself.
-    """
+def read_triples(
+    folder: Path, pages: Iterable[Page] = (), ambiguous: Collection[str] = ()
+) -> list[tuple[list[str], list[str], str]]:
+    """(from terms, to terms, source) of every YAML file of `folder`, plus each page's aliases."""
     triples: list[tuple[list[str], list[str], str]] = []
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
     for path in files:
@@ -123,13 +148,71 @@ def load_lexicon(folder: Path, pages: Iterable[Page] = (), ambiguous: Collection
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark is not None else ""
             raise LexiconError(f"{path}{line}: not valid YAML; check indentation and quoting") from None
-        triples.extend((f, t, path.name) for f, t in parse_entries(data, str(path)))
+        # Two-way entries are marked in their origin: the generic-word check is about one-way ones.
+        triples.extend((f, t, path.name + (TWO_WAY if both else "")) for f, t, both in parse_entries(data, str(path)))
     for page in pages:
         title = fold(page.title)
         for alias in page.aliases:
             if key_of(alias) and not (alias.isupper() and alias.lower() in ambiguous):
                 triples.append(([fold(alias)], [title], f"page:{page.slug}"))
-    return build_lexicon(triples)
+    return triples
 
 
-__all__ = ["Expansion", "Lexicon", "LexiconError", "key_of", "load_lexicon", "parse_entries"]
+def load_lexicon(folder: Path, pages: Iterable[Page] = (), ambiguous: Collection[str] = ()) -> Lexicon:
+    """Load every YAML file of `folder`, plus each page's aliases as one-way entries to its title.
+
+    An all-caps alias that is also an everyday word (`ambiguous`, e.g. "SAD") is left out: in
+    lower case the word means itself.
+    """
+    return build_lexicon(read_triples(folder, pages, ambiguous), foreign_files(folder))
+
+
+def foreign_files(folder: Path) -> set[str]:
+    """Lexicon files whose `language:` is not English (the pages' language)."""
+    found = set()
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("language", "en") != "en":
+            found.add(path.name)
+    return found
+
+
+def generic_entries(
+    triples: Iterable[tuple[list[str], list[str], str]],
+    pages: Iterable[Page],
+    is_everyday: Callable[[str], bool],
+) -> list[str]:
+    """Entries whose source is one everyday word (after stop words go) and whose target names one page.
+
+    "pain all over" -> fibromyalgia keys on "pain" alone: every query with "pain" would lean to one
+    page. Such a source needs a wording that keeps a second meaningful word.
+    """
+    # A page's names: its title and aliases, each as a set of index terms.
+    names = [[set(key_of(name)) for name in (page.title, *page.aliases)] for page in pages]
+    found = []
+    for sources, targets, origin in triples:
+        if origin.startswith("page:") or origin.endswith(TWO_WAY):
+            continue  # a page's own aliases name it by design; true equivalents are not widenings
+        for source in sources:
+            key = key_of(source)
+            words = [w for w in surface_words(source) if not is_stop(w)]
+            if len(key) != 1 or not words or not is_everyday(words[0]):
+                continue
+            for target in targets:
+                wanted = set(key_of(target))
+                named = sum(1 for page in names if any(wanted and wanted <= name for name in page))
+                if named == 1:
+                    found.append(f"{origin}: {source!r} (read as {words[0]!r}) -> {target!r} names one page")
+    return found
+
+
+__all__ = [
+    "Expansion",
+    "Lexicon",
+    "LexiconError",
+    "generic_entries",
+    "key_of",
+    "load_lexicon",
+    "parse_entries",
+    "read_triples",
+]

@@ -61,6 +61,16 @@ class Page:
     url: str = ""
     source: str = field(default="", compare=False)
 
+    @property
+    def href(self) -> str:
+        """Where the page lives on the site: its own url, else /conditions/<slug>."""
+        return self.url or f"/conditions/{self.slug}"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every short text that names the page: title, search phrases, aliases, symptoms."""
+        return tuple(x for x in (self.title, *self.search_phrases, *self.aliases, *self.symptoms) if x)
+
     def section(self, heading: str) -> Section | None:
         """The first section whose heading starts with `heading` (case-insensitive)."""
         wanted = heading.lower()

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The repo root: default data and index locations are relative to it, not to the caller's cwd.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Data that ships inside the package: it is there however condsearch was installed.
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+class CrisisLineSetting(BaseModel):
+    """A crisis line in the notice: its text, and the numbers a phone can call or text."""
+
+    text: str
+    call: str = ""
+    sms: str = ""
 
 
 class Settings(BaseSettings):
@@ -16,29 +24,58 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CONDSEARCH_", extra="ignore")
 
-    index_dir: Path = Field(PROJECT_ROOT / "index", description="Where index generations live.")
-    conditions_dir: Path = Field(
-        PROJECT_ROOT / "data" / "conditions", description="The built-in corpus of condition pages."
+    # Working data is relative to the directory condsearch runs in, like any command-line tool.
+    index_dir: Path = Field(Path("index"), description="Where index generations live.")
+    conditions_dir: Path = Field(Path("data") / "conditions", description="The built-in corpus of condition pages.")
+    lexicon_dir: Path = Field(RESOURCES / "lexicon", description="Lay-to-clinical vocabulary (YAML).")
+    safety_file: Path = Field(RESOURCES / "safety.yaml", description="Crisis phrases and their exceptions.")
+    ranking_file: Path = Field(
+        RESOURCES / "ranking.yaml", description="Every ranking weight and threshold, each with its reason."
     )
-    lexicon_dir: Path = Field(PROJECT_ROOT / "data" / "lexicon", description="Lay-to-clinical vocabulary (YAML).")
-    safety_file: Path = Field(PROJECT_ROOT / "data" / "safety.yaml", description="Crisis phrases and their exceptions.")
-    data_dir: Path = Field(PROJECT_ROOT / "var", description="Runtime data (analytics database).")
-    unmatched_threshold: float = Field(
-        0.35, ge=0.0, le=1.0, description="Top confidence below this marks a query unmatched."
+    data_dir: Path = Field(Path("var"), description="Runtime data (analytics database).")
+    unmatched_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Scope below this marks a query unmatched; unset: the threshold fitted in the ranking file.",
     )
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed to call the API from a browser (none by default)."
     )
     crisis_message: str = Field(
         "If you are thinking about suicide or harming yourself, you are not alone and help is available now.",
-        description="Text of the safety notice shown above results.",
+        description="Text of the safety notice shown above results (English).",
     )
-    crisis_lines: list[str] = Field(
-        default_factory=lambda: [
-            "Call or text 988 (Suicide & Crisis Lifeline, US)",
-            "Call 911 or go to the nearest emergency department if you are in immediate danger",
+    crisis_message_es: str = Field(
+        "Si estás pensando en el suicidio o en hacerte daño, no tienes que pasar por esto a solas: "
+        "hay ayuda ahora mismo.",
+        description="Text of the safety notice for a query in Spanish.",
+    )
+    crisis_lines: list[CrisisLineSetting | str] = Field(
+        default_factory=lambda: [  # type: ignore[arg-type]  # a list of lines is a list of lines-or-text
+            CrisisLineSetting(text="Call or text 988 (Suicide & Crisis Lifeline, US), any time", call="988", sms="988"),
+            CrisisLineSetting(
+                text="Call 911 or go to the nearest emergency department if you are in immediate danger", call="911"
+            ),
         ],
-        description="Crisis line details shown in the safety notice.",
+        description="Crisis lines in the notice (English): JSON objects {text, call, sms} or plain text.",
+    )
+    crisis_lines_es: list[CrisisLineSetting | str] = Field(
+        default_factory=lambda: [  # type: ignore[arg-type]  # as crisis_lines
+            CrisisLineSetting(
+                text="Llama al 988 y marca 2 para hablar en español (Línea 988 de Prevención del Suicidio y Crisis), "
+                "o envía un texto con la palabra AYUDA al 988, a cualquier hora",
+                call="988",
+                sms="988",
+            ),
+            CrisisLineSetting(
+                text="Llama al 911 o ve a la sala de emergencias más cercana si estás en peligro inmediato", call="911"
+            ),
+        ],
+        description="Crisis lines in the notice for a query in Spanish.",
+    )
+    crisis_page: str = Field(
+        "suicidal-ideation", description="The page shown first when the crisis notice shows (its slug)."
     )
     analytics_enabled: bool = Field(True, description="Record search and click events for the analytics reports.")
     analytics_url: str = Field(

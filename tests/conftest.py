@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from search.indexing.build import build_index
-from search.query.pipeline import Searcher
-from search.settings import PROJECT_ROOT, Settings
+from search.query.searcher import Searcher
+from search.settings import Settings
 from search.sources import load_pages
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout under test
 SHARED = PROJECT_ROOT.parent / "shared"
 SEED = SHARED / "seed-pages" / "neuropathic-pain.txt"
 MEDLINEPLUS = SHARED / "corpora" / "medlineplus" / "health-topics.tsv"
@@ -64,3 +65,72 @@ def write_page(folder: Path, slug: str, title: str = "", **fields: object) -> Pa
     path = folder / f"{slug}.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+# Test tiers -------------------------------------------------------------------------------------
+# Every test gets exactly one tier marker (registered in pyproject.toml), from what it starts:
+#   browser   Chromium driven by Playwright (and a real server)
+#   postgres  a real PostgreSQL server
+#   e2e       a real uvicorn server in a subprocess
+#   unit      none of these: in-process
+# A test that needs several gets the first in this order, so `-m "unit or e2e"` needs neither Chromium nor
+# PostgreSQL. A tier marker written on a test (or its module) is kept as it is.
+TIERS = ("browser", "postgres", "e2e", "unit")
+
+# Fixtures that start something: a test uses one when it asks for it, directly or through another fixture
+# (the Playwright `page` asks for `browser`; tests/sources/test_html.py has a `page` of its own, a parsed page).
+TIER_FIXTURES = {
+    "browser": {"browser"},
+    "postgres": {"postgres_url"},
+    "e2e": {"server", "hostile_server", "admin_server", "dashboard_server"},
+}
+# Helpers that start something when a test calls them in its own body.
+TIER_CALLS = {
+    "postgres": {"own_cluster", "scratch_database", "server_url"},
+    "e2e": {"start_server", "analytics_server"},
+}
+# Tests that start a server some other way (a script of the project's, an installed copy): a module, or module::test.
+TIER_TESTS = {
+    "tests/test_install.py": "e2e",  # `pip install .` into a fresh virtualenv, then its `condsearch serve`
+    "tests/test_soak.py": "e2e",  # scripts/soak.py
+    "tests/test_bench.py::test_quick_mode_measures_both_corpora_and_writes_only_where_told": "e2e",  # scripts/bench.py
+}
+
+
+def _names_used(function: object) -> set[str]:
+    """The global and attribute names a function's code uses, its lambdas and nested functions included."""
+    names: set[str] = set()
+    pending = [getattr(function, "__code__", None)]
+    while pending:
+        code = pending.pop()
+        names.update(getattr(code, "co_names", ()))
+        pending.extend(const for const in getattr(code, "co_consts", ()) if hasattr(const, "co_names"))
+    return names
+
+
+def _tier(item: pytest.Item) -> str:
+    """The first tier in TIERS of everything the test uses."""
+    needs = {tier for tier, fixtures in TIER_FIXTURES.items() if fixtures & set(item.fixturenames)}
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("db_url") == "postgresql":
+        needs.add("postgres")  # db_url (and so `store`) runs a test once on SQLite, once on PostgreSQL
+    function = getattr(item, "function", None)
+    function = getattr(getattr(function, "hypothesis", None), "inner_test", function)  # under @given
+    used = _names_used(function)
+    needs |= {tier for tier, calls in TIER_CALLS.items() if calls & used}
+    module = item.nodeid.split("::")[0]  # relative to the repo root, where pyproject.toml is
+    for key in (module, f"{module}::{getattr(item, 'originalname', item.name)}"):
+        if key in TIER_TESTS:
+            needs.add(TIER_TESTS[key])
+    return next(tier for tier in TIERS if tier in needs or tier == "unit")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test its tier marker."""
+    for item in items:
+        given = {mark.name for mark in item.iter_markers() if mark.name in TIERS}
+        if len(given) > 1:
+            raise pytest.UsageError(f"{item.nodeid} has more than one tier marker: {', '.join(sorted(given))}")
+        if not given:
+            item.add_marker(_tier(item))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from search.analysis import analyze, fold, stem, surface_words
+from search.analysis import analyze, analyzer, fold, lowercase_words, stem, surface_words, tokens
 
 
 def test_fold_strips_accents_quotes_and_dashes() -> None:
@@ -59,3 +61,39 @@ def test_stop_list_keeps_words_that_carry_meaning() -> None:
     for kept in ("not", "after", "since", "no", "without"):
         assert kept in terms
     assert "the" not in analyze("the pain")
+
+
+def test_tokens_carry_offsets_into_the_original_text() -> None:
+    text = "Post-herpetic pain: the patient’s Ménière’s, don't — MG30.5"
+    found = tokens(text)
+    assert [t.word for t in found] == ["post", "herpetic", "pain", "the", "patient", "meniere", "dont", "mg30.5"]
+    assert [text[t.start : t.end] for t in found] == [
+        "Post",
+        "herpetic",
+        "pain",
+        "the",
+        "patient",
+        "Ménière",
+        "don't",
+        "MG30.5",
+    ]
+
+
+@given(st.text(max_size=80))
+def test_every_token_points_at_the_text_it_came_from(text: str) -> None:
+    for token in tokens(text):
+        assert 0 <= token.start < token.end <= len(text)
+        # The folded span holds the word once apostrophes and hyphens are set aside.
+        span = fold(text[token.start : token.end]).replace("'", "")
+        assert token.word.replace(".", "") in span.replace(".", "").replace("-", "")
+
+
+def test_the_whoosh_tokenizer_gives_the_analyzer_terms_with_offsets() -> None:
+    text = "Burning feet, post-herpetic"
+    found = [(t.text, t.startchar, t.endchar) for t in analyzer()(text, chars=True)]
+    assert [t[0] for t in found] == analyze(text)
+    assert [text[a:b] for _, a, b in found] == ["Burning", "feet", "post", "herpetic", "post-herpetic"]
+
+
+def test_lowercase_words_tell_the_abbreviation_from_the_word() -> None:
+    assert lowercase_words("SAD is seasonal; feeling sad") == {"is", "seasonal", "feeling", "sad"}

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from search.settings import PROJECT_ROOT
 from search.sources import load_pages
-from tests.conftest import MEDLINEPLUS, MEDLINEPLUS_MAP
+from tests.conftest import MEDLINEPLUS, MEDLINEPLUS_MAP, PROJECT_ROOT
+from tests.support.scripts import SCRIPTS, load_script
 
-SCRIPTS = PROJECT_ROOT / "scripts"
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
 
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
-make_corpus = _load("make_corpus")
+make_corpus = load_script("make_corpus")
 TOPICS = make_corpus.read_topics(MEDLINEPLUS)
 
 

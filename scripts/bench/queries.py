@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.corpora import SHARED
 from search.evaluate import Case, read_cases
 from search.pages import Page
-from search.settings import PROJECT_ROOT
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout
 
 CLASSES = ("title", "lay", "misspelled", "prefix", "long")
 RELEVANCE = PROJECT_ROOT / "tests" / "relevance"

@@ -6,7 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-from search.settings import PROJECT_ROOT
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout
+
 
 COPIED = ("search", "data")
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.query.pipeline import Searcher
-from search.settings import PROJECT_ROOT
+from search.query.searcher import Searcher
 
 
 @dataclass(frozen=True)
@@ -20,12 +19,12 @@ class Nearest:
 
 
 def page_file(conditions_dir: Path, slug: str) -> str:
-    """The page's Markdown file, relative to the project when it lives there."""
+    """The page's Markdown file, relative to the working directory when it lives under it."""
     path = conditions_dir / f"{slug}.md"
     if not path.exists():
         return f"the page {slug}"
     try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
+        return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 

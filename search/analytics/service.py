@@ -11,7 +11,7 @@ from search.analytics.correct import corrected_form
 from search.analytics.nearest import Nearest, nearest_page
 from search.analytics.sink import AnalyticsSink, SinkOptions
 from search.analytics.store import Store, open_store
-from search.query.pipeline import Searcher
+from search.query.searcher import Searcher
 from search.settings import Settings
 
 

@@ -22,7 +22,7 @@ from search.api.metrics import build_metrics
 from search.api.ratelimit import RateLimitMiddleware
 from search.api.routes import router
 from search.api.state import AppState
-from search.query.pipeline import Searcher
+from search.query.searcher import Searcher
 from search.settings import Settings
 from search.web.pages import STATIC_DIR
 from search.web.pages import router as web_router

@@ -11,11 +11,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from search.errors import CondSearchError
+from search.query.parse import MAX_QUERY_CHARS
 
 log = logging.getLogger(__name__)
 
 LIMITS = {
-    "q": "`q` must be 1 to 512 characters of text, e.g. ?q=nerve+pain",
+    "q": f"`q` must be 1 to {MAX_QUERY_CHARS} characters of text, e.g. ?q=nerve+pain",
     "limit": "`limit` must be a whole number from 1 to 50 (20 for /suggest)",
     "offset": "`offset` must be a whole number from 0 to 1000",
 }

@@ -20,13 +20,17 @@ from search.api.schemas import (
 from search.api.serialize import condition_summary, search_response, suggest_response
 from search.api.state import AppState
 from search.pages import page_to_dict
+from search.query.parse import MAX_QUERY_CHARS
 from search.web.pages import condition_page
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
 LIMITED: dict[int | str, dict[str, Any]] = {**ERRORS, 429: {"model": ErrorResponse}}
-# The whole rule for `q`: 1 to 512 characters. Whitespace alone is a search that finds nothing.
-QueryText = Annotated[str, Query(min_length=1, max_length=512, description="What the user typed.")]
+# The whole rule for `q`: 1 to MAX_QUERY_CHARS characters (a description of symptoms fits).
+# Whitespace alone is a search that finds nothing.
+QueryText = Annotated[
+    str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="What the user typed, up to 2,000 characters.")
+]
 
 
 def state(request: Request) -> AppState:
@@ -75,7 +79,7 @@ def condition(request: Request, slug: str) -> Any:
     accept = request.headers.get("accept", "")
     if "text/html" in accept and "application/json" not in accept:
         return condition_page(request, page)
-    return {**page_to_dict(page), "url": page.url or f"/conditions/{page.slug}"}
+    return {**page_to_dict(page), "url": page.href}
 
 
 @router.post(

@@ -20,11 +20,27 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+class LinkOut(BaseModel):
+    """A link a phone can act on."""
+
+    label: str = Field(description='What the link says, e.g. "Call 988".')
+    href: str = Field(description="A tel: or sms: link.")
+
+
+class CrisisLineOut(BaseModel):
+    """One place to get help."""
+
+    text: str
+    links: list[LinkOut]
+
+
 class SafetyOut(BaseModel):
-    """The crisis notice shown above results."""
+    """The crisis notice shown above results, in the query's language."""
 
     message: str
-    lines: list[str]
+    language: str = Field(description='"en" or "es": the language of the message and lines.')
+    category: str = Field(description="The kind of crisis wording recognised (e.g. wish-dead, plan, self-harm).")
+    lines: list[CrisisLineOut]
 
 
 class MatchedOut(BaseModel):
@@ -68,7 +84,11 @@ class SearchResponse(BaseModel):
     corrected_query: str | None
     total: int
     took_ms: float
-    unmatched: bool
+    unmatched: bool = Field(description="No page fits well (kind uncertain or none): editors see it in the reports.")
+    kind: str = Field(
+        description='"match": a page answers it; "broad": only site-wide words matched ("ketamine"), an overview '
+        'of the pages that fit; "uncertain": the closest pages, none fits well; "none": nothing matched.'
+    )
     hits: list[HitOut]
     safety: SafetyOut | None
     suggestions: list[SuggestionPageOut]
@@ -81,6 +101,7 @@ class SuggestionOut(BaseModel):
     slug: str
     title: str
     kind: str = Field(description="title, phrase or alias")
+    url: str = Field("", description="The page's address on the site.")
 
 
 class SuggestResponse(BaseModel):

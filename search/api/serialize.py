@@ -16,7 +16,16 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
     data.pop("generation")
     data["took_ms"] = round(result.took_ms, 2)
     if result.safety is not None:
-        data["safety"] = {"message": result.safety.message, "lines": list(result.safety.lines)}
+        notice = result.safety
+        data["safety"] = {
+            "message": notice.message,
+            "language": notice.language,
+            "category": notice.category,
+            "lines": [
+                {"text": line.text, "links": [{"label": label, "href": href} for label, href in line.links]}
+                for line in notice.lines
+            ],
+        }
     return data
 
 
@@ -24,7 +33,7 @@ def search_response(query_id: str, result: SearchResult, fallback: list[Suggesti
     """The public shape of GET /search."""
     data = result_to_dict(result)
     data["query_id"] = query_id
-    data["suggestions"] = [{"slug": s.slug, "title": s.title, "url": f"/conditions/{s.slug}"} for s in fallback]
+    data["suggestions"] = [{"slug": s.slug, "title": s.title, "url": s.url} for s in fallback]
     return data
 
 
@@ -38,7 +47,7 @@ def condition_summary(page: Page) -> dict[str, Any]:
     return {
         "slug": page.slug,
         "title": page.title,
-        "url": page.url or f"/conditions/{page.slug}",
+        "url": page.href,
         "summary": page.summary,
         "icd11": list(page.icd11),
     }

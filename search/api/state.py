@@ -8,8 +8,8 @@ from typing import Protocol
 
 from search.analytics.store import Store
 from search.api.metrics import Metrics
-from search.query.pipeline import Searcher
 from search.query.results import SearchResult
+from search.query.searcher import Searcher
 from search.settings import Settings
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import time
@@ -17,9 +16,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from search.analysis import ANALYZER_VERSION, is_stop, surface_words
+from search.analysis import ANALYZER_VERSION, is_stop, lowercase_words, surface_words
 from search.errors import IndexMismatchError, IndexMissingError
-from search.indexing.schema import SCHEMA_VERSION, build_schema, document
+from search.indexing.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, document
 from search.indexing.store import (
     MANIFEST,
     VOCABULARY,
@@ -60,12 +59,9 @@ def page_vocabulary(pages: Iterable[Page]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for page in pages:
         doc = document(page, "")
-        for name in ("title", "phrases", "aliases", "symptoms", "summary", "faq", "body"):
+        for name in TEXT_FIELDS:
             counts.update(w for w in surface_words(doc[name]) if not is_stop(w))
     return counts
-
-
-LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 
 
 def lowercase_prose(pages: Iterable[Page]) -> set[str]:
@@ -73,7 +69,7 @@ def lowercase_prose(pages: Iterable[Page]) -> set[str]:
     words: set[str] = set()
     for page in pages:
         prose = [body_text(page), page.summary, *page.symptoms, *(f.answer for f in page.faq)]
-        words.update(LOWER_WORD.findall(" ".join(prose)))
+        words.update(lowercase_words(" ".join(prose)))
     return words
 
 
@@ -86,11 +82,14 @@ def _progress(total: int) -> Callable[[Iterable[Page]], Iterable[Page]]:
     return lambda pages: tqdm(pages, total=total, desc="indexing", unit="page", leave=False)
 
 
-def build_index(pages: list[Page], index_dir: Path, failed_sources: Iterable[str] = ()) -> BuildReport:
+def build_index(
+    pages: list[Page], index_dir: Path, failed_sources: Iterable[str] = (), ranking: str = ""
+) -> BuildReport:
     """Write `pages` as a new generation of `index_dir` and make it current.
 
     Pages of the previous generation whose source file is in `failed_sources` are carried over
-    unchanged: a page that broke is skipped, never lost.
+    unchanged: a page that broke is skipped, never lost. `ranking` is the digest of the ranking
+    configuration the index is built for, recorded beside the analyzer version.
     """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +142,7 @@ def build_index(pages: list[Page], index_dir: Path, failed_sources: Iterable[str
         "generation": name,
         "schema": SCHEMA_VERSION,
         "analyzer": ANALYZER_VERSION,
+        "ranking": ranking,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "pages": hashes,
         "sources": {page.slug: page.source for page in pages if page.source},

@@ -1,19 +1,21 @@
-"""Confidence: a calibrated probability that the top hit is the page the user wanted."""
+"""Score: Ranked -> Features per hit -> how sure the ranker is (the hit, and that any page fits)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-# Logistic coefficients fitted by `python scripts/calibrate.py` on the dev sets (docs/relevance.md).
-COEFFICIENTS = {
-    "bias": -4.273,
-    "coverage": 3.175,
-    "margin": 1.965,
-    "phrase": 3.195,
-    "exact": 1.442,
-    "strength": 0.213,
-}
+from search.query.bm25 import Bm25F
+from search.query.clauses import Alt, Clause, Origin
+from search.query.config import AnswerRules, ConfidenceModel
+from search.query.expand import Plan
+from search.query.rerank import Ranked
+
+# Fields whose words say what a page is about; body and FAQ prose also mention neighbours.
+STRONG_FIELDS = frozenset({"title", "phrases", "aliases", "symptoms", "summary", "icd"})
+# What the user's own words became; completions are guesses and synonyms are ours.
+TYPED = frozenset({Origin.TYPED, Origin.CORRECTED, Origin.JOINED})
+WORDS_SCALE = math.log1p(80)  # the longest query the parser keeps
 
 
 @dataclass(frozen=True)
@@ -24,21 +26,121 @@ class Features:
     margin: float  # lead of this hit's BM25F over the best other hit's, relative to a full match
     phrase: float  # best whole-query phrase similarity
     exact: float  # share of matched clauses matched by typed words, not corrections
-    strength: float = 0.0  # raw BM25F over the score of a page matching every clause at saturation
+    strength: float  # raw BM25F over the score of a page matching every clause at saturation
+    strong: float = 0.0  # share of matched clauses found in the page's title, names, symptoms or summary
+    specific: float = 0.0  # 1 - page share of the rarest matched term: "ketamine" is on every page
+    focus: float = 0.0  # the same, averaged over matched clauses
+    unknown: float = 0.0  # share of typed words nothing in the index could stand for
+    long: float = 0.0  # 1 for a description (a bag of symptom words)
+    words: float = 0.0  # how many content words, log-scaled
+    topical: float = 0.0  # share of the query's clauses that reach a word some page is named or described by
 
     def vector(self) -> dict[str, float]:
         """The features by name."""
-        return {
-            "coverage": self.coverage,
-            "margin": self.margin,
-            "phrase": self.phrase,
-            "exact": self.exact,
-            "strength": self.strength,
-        }
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def confidence(features: Features, coefficients: dict[str, float] | None = None) -> float:
+def confidence(features: Features, model: ConfidenceModel) -> float:
     """Logistic model over the features, in [0, 1]."""
-    coef = coefficients or COEFFICIENTS
-    z = coef["bias"] + sum(coef[name] * value for name, value in features.vector().items())
-    return 1.0 / (1.0 + math.exp(-z))
+    z = model.bias + sum(getattr(model, name) * value for name, value in features.vector().items())
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def ideal_score(bm25: Bm25F, plan: Plan) -> float:
+    """The score of a page matching every clause at saturation: what `strength` is measured against."""
+    k1 = bm25.rules.k1
+    total = 0.0
+    for clause in plan.clauses:
+        best = 0.0
+        for alt in clause.alts:
+            idfs = [bm25.term_idf(t) or 0.0 for t in alt.terms]
+            idf = sum(min(x, alt.idf_cap) if alt.idf_cap is not None else x for x in idfs) / len(alt.terms)
+            best = max(best, alt.weight * idf * (k1 + 1.0))
+        total += best
+    return total or 1.0
+
+
+def alt_hit(bm25: Bm25F, alt: Alt, doc: int) -> bool:
+    """Whether the document holds any of the alternative's terms."""
+    return any(bm25.contains(t, doc) for t in alt.terms)
+
+
+def _matched_terms(bm25: Bm25F, clause: Clause, doc: int) -> list[str]:
+    return [t for a in clause.alts for t in a.terms if bm25.contains(t, doc)]
+
+
+def site_wide(bm25: Bm25F, clause: Clause, share: float) -> bool:
+    """Whether every word the user typed for this clause is on at least `share` of the pages."""
+    dfs = [bm25.postings(t).df for a in clause.alts if a.origin in TYPED for t in a.terms]
+    dfs = [df for df in dfs if df]
+    return bool(dfs) and min(dfs) >= share * bm25.size
+
+
+def features(bm25: Bm25F, plan: Plan, ranked: Ranked, i: int, ideal: float, broad_share: float = 1.01) -> Features:
+    """Confidence features of the i-th ranked hit (`ideal`: ideal_score of the plan).
+
+    Clauses of site-wide words ("ketamine" on every page of a ketamine clinic) are left out: they
+    say nothing about which page, so "ketamine cost" is judged by "cost" alone.
+    """
+    hit = ranked.hits[i]
+    doc = hit.doc
+    # The lead over the best other hit, against what a full match would score: a lone weak
+    # match has a small lead, not a perfect one; every hit below the first has none.
+    other = max((r.bm25 for j, r in enumerate(ranked.hits) if j != i), default=0.0)
+    clauses = tuple(c for c in plan.clauses if not site_wide(bm25, c, broad_share))
+    hit_clauses = [c for c in clauses if any(alt_hit(bm25, a, doc) for a in c.alts)]
+    typed = [c for c in hit_clauses if any(a.origin is Origin.TYPED and alt_hit(bm25, a, doc) for a in c.alts)]
+    strong = 0
+    specific: list[float] = []
+    for clause in hit_clauses:
+        terms = _matched_terms(bm25, clause, doc)
+        if STRONG_FIELDS & set(bm25.matched_fields(doc, terms)):
+            strong += 1
+        specific.append(1.0 - min(bm25.postings(t).df for t in terms) / bm25.size)
+    content = len(plan.query.content)
+    topical = sum(1 for c in clauses if _topical(bm25, c))
+    return Features(
+        # Words nothing could stand for ("tennis") count against coverage.
+        coverage=len(hit_clauses) / (len(clauses) + len(plan.unusable)) if clauses else 0.0,
+        margin=min(1.0, max(0.0, (hit.bm25 - other) / ideal)),
+        phrase=hit.phrase_score,
+        exact=len(typed) / len(hit_clauses) if hit_clauses else 0.0,
+        strength=min(1.0, hit.bm25 / ideal) if clauses else 0.0,
+        strong=strong / len(hit_clauses) if hit_clauses else 0.0,
+        specific=max(specific, default=0.0),
+        focus=sum(specific) / len(specific) if specific else 0.0,
+        unknown=len(plan.unusable) / content if content else 0.0,
+        long=float(plan.long),
+        words=min(1.0, math.log1p(content) / WORDS_SCALE),
+        topical=topical / (len(clauses) + len(plan.unusable)) if clauses else 0.0,
+    )
+
+
+def _topical(bm25: Bm25F, clause: Clause) -> bool:
+    """Whether any alternative of the clause is a word of some page's title, names, symptoms or summary."""
+    return any(STRONG_FIELDS & set(bm25.postings(t).fields) for a in clause.alts for t in a.terms)
+
+
+def is_broad(bm25: Bm25F, plan: Plan, rules: AnswerRules) -> bool:
+    """Whether the words typed reach only site-wide terms ("ketamine", "treatment", "pain" alone).
+
+    Such a query fits many pages equally: it gets an overview, never one page at high confidence.
+    Lexicon synonyms do not make it specific; a word nothing answers makes it not broad but unknown.
+    """
+    if plan.unusable or not plan.clauses:
+        return False
+    typed = [c for c in plan.clauses if any(a.origin in TYPED for a in c.alts)]
+    return bool(typed) and all(site_wide(bm25, c, rules.broad_share) for c in typed)
+
+
+def shown_confidences(feats: list[Features], model: ConfidenceModel, cap: float = 1.0) -> list[float]:
+    """Each ranked hit's confidence, never above a hit ranked higher (nor above `cap`).
+
+    Ordering by confidence instead of score loses accuracy (docs/relevance.md), so the order stays
+    and a lower hit shows at most the confidence of the hits above it: the page never shows a
+    higher confidence below a lower one.
+    """
+    out: list[float] = []
+    for f in feats:
+        out.append(min(cap, out[-1] if out else 1.0, confidence(f, model)))
+    return out

@@ -1,198 +1,167 @@
-"""Typo correction from precomputed structures: symmetric-delete candidates, phonetic keys."""
+"""Correct: a ParsedQuery -> Corrected, one clause per content word with its typo, join and
+completion alternatives."""
 
 from __future__ import annotations
 
-import math
-import re
-from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
-from itertools import combinations
+from functools import partial
 
-from rapidfuzz.distance import DamerauLevenshtein
-
-PREFIX = 7  # deletes are taken of the first 7 letters (SymSpell's prefix trick): small, fast
-QWERTY = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
-_POS = {c: (r, i) for r, row in enumerate(QWERTY) for i, c in enumerate(row)}
-PHONETIC = [
-    (r"^pn", "n"),
-    (r"^ps", "s"),
-    (r"^kn", "n"),
-    (r"^x", "z"),
-    (r"ph", "f"),
-    (r"ck", "k"),
-    (r"que$", "k"),
-    (r"q", "k"),
-    (r"ce", "se"),
-    (r"ci", "si"),
-    (r"cy", "si"),
-    (r"c", "k"),
-    (r"tion", "shun"),
-    (r"sion", "shun"),
-    (r"sch", "sk"),
-    (r"ch", "k"),
-    (r"eu", "u"),
-    (r"ae", "e"),
-    (r"oe", "e"),
-    (r"y", "i"),
-    (r"ie", "i"),
-    (r"ei", "i"),
-    (r"ee", "i"),
-    (r"ea", "i"),
-    (r"ou", "u"),
-    (r"oo", "u"),
-    (r"z", "s"),
-    (r"gh", "g"),
-    (r"wh", "w"),
-    (r"(?<=[a-z])h", ""),
-    (r"([a-z])\1+", r"\1"),
-    (r"(?<=.)[aeiou]+$", ""),
-]
-_PHONETIC = [(re.compile(a), b) for a, b in PHONETIC]
-
-
-def max_typos(word: str) -> int:
-    """Typos allowed by length: none under 4 letters, 1 up to 7, 2 from 8."""
-    return 0 if len(word) < 4 else 1 if len(word) <= 7 else 2
-
-
-def phonetic_key(word: str) -> str:
-    """A sound-alike key: "nuralgia", "neuralgia" and "newralgia" share one."""
-    for pattern, repl in _PHONETIC:
-        word = pattern.sub(repl, word)
-    return word
-
-
-def deletes(word: str, depth: int) -> set[str]:
-    """Every string made by deleting up to `depth` letters from the word's first letters."""
-    head = word[:PREFIX]
-    out = {head}
-    for k in range(1, min(depth, len(head) - 1) + 1):
-        out.update(
-            "".join(c for i, c in enumerate(head) if i not in drop) for drop in combinations(range(len(head)), k)
-        )
-    return out
-
-
-def _key_deletes(key: str) -> set[str]:
-    """One-letter deletes of a whole sound key, so near sound-alikes meet too."""
-    return {key[:i] + key[i + 1 :] for i in range(len(key))} if len(key) >= 4 else set()
-
-
-def _keyboard_slip(a: str, b: str) -> bool:
-    """Whether two same-length words differ by one key struck next to the right one."""
-    if len(a) != len(b):
-        return False
-    diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
-    if len(diff) != 1 or diff[0][0] not in _POS or diff[0][1] not in _POS:
-        return False
-    (r1, c1), (r2, c2) = _POS[diff[0][0]], _POS[diff[0][1]]
-    return abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1
+from search.analysis import KEEP_WORDS, is_stop, stem
+from search.language import zipf
+from search.query.clauses import Alt, Clause, Origin
+from search.query.config import ExpandWeights
+from search.query.parse import ParsedQuery
+from search.query.typos import Correction, Corrector
 
 
 @dataclass(frozen=True)
-class Correction:
-    """A candidate replacement for a typed word; `cost` ranks candidates (lower is better)."""
+class Corrected:
+    """The typed words as clauses, what was corrected, and the query as corrected."""
 
-    word: str
-    distance: int
-    cost: float
-    kind: str  # "typo", "sound", "split"
-
-
-@dataclass(frozen=True)
-class Corrector:
-    """Precomputed deletion and sound-alike maps over a vocabulary with word counts."""
-
-    counts: Mapping[str, int]
-    delete_map: Mapping[str, tuple[str, ...]]
-    sound_map: Mapping[str, tuple[str, ...]]
-    sorted_words: tuple[str, ...]
-    log_max_count: float = 1.0  # log1p of the largest count, for the frequency tie-breaker
-
-    def known(self, word: str) -> bool:
-        """Whether the word is in the vocabulary."""
-        return word in self.counts
-
-    def correct(self, word: str, limit: int = 3) -> list[Correction]:
-        """Best replacements for an unknown word, cheapest first (empty for known words)."""
-        if word in self.counts or not word.isalpha():
-            return []
-        found: dict[str, Correction] = {}
-        depth = max_typos(word)
-        if depth:
-            candidates = {c for d in deletes(word, depth) for c in self.delete_map.get(d, ())}
-            for cand in candidates:
-                dist = DamerauLevenshtein.distance(word, cand, score_cutoff=depth)
-                if dist <= depth:
-                    found[cand] = Correction(cand, dist, self._cost(word, cand, dist), "typo")
-        if len(word) >= 5:
-            key = phonetic_key(word)
-            near = {c for k in {key} | _key_deletes(key) for c in self.sound_map.get(k, ())}
-            for cand in near:
-                if cand in found or abs(len(cand) - len(word)) > 3:
-                    continue
-                if DamerauLevenshtein.distance(key, phonetic_key(cand), score_cutoff=1) > 1:
-                    continue
-                dist = DamerauLevenshtein.distance(word, cand)
-                found[cand] = Correction(cand, dist, self._cost(word, cand, 2) + 0.25, "sound")
-        if not found and len(word) >= 7:
-            split = self.split(word)
-            if split:
-                found[split] = Correction(split, 1, 1.2, "split")
-        return sorted(found.values(), key=lambda c: (c.cost, c.word))[:limit]
-
-    def _cost(self, typed: str, cand: str, dist: int) -> float:
-        cost = float(dist)
-        if typed[0] != cand[0]:
-            cost += 0.5  # people rarely mistype the first letter
-        if dist == 1 and _keyboard_slip(typed, cand):
-            cost -= 0.1
-        # Frequent words are likelier intended: a small tie-breaker, never worth a whole edit.
-        return cost - 0.05 * math.log1p(self.counts.get(cand, 0)) / self.log_max_count
-
-    def split(self, word: str) -> str | None:
-        """Two known words glued together ("nervepain" -> "nerve pain"), the likeliest split."""
-        best: tuple[float, str] | None = None
-        for i in range(3, len(word) - 2):
-            left, right = word[:i], word[i:]
-            if left in self.counts and right in self.counts:
-                score = math.log1p(self.counts[left]) + math.log1p(self.counts[right])
-                if best is None or score > best[0]:
-                    best = (score, f"{left} {right}")
-        return best[1] if best else None
-
-    def completions(self, prefix: str, limit: int = 6) -> list[str]:
-        """Known words that start with `prefix`, most frequent first (the prefix excluded)."""
-        start = bisect_left(self.sorted_words, prefix)
-        matches: list[str] = []
-        for word in self.sorted_words[start:]:
-            if not word.startswith(prefix):
-                break
-            if word != prefix:
-                matches.append(word)
-        matches.sort(key=lambda w: (-self.counts[w], w))
-        return matches[:limit]
+    query: ParsedQuery
+    clauses: tuple[Clause, ...]
+    corrections: tuple[tuple[str, str], ...]
+    words: tuple[str, ...]  # the content words with the best correction of each applied
+    unusable: tuple[str, ...]  # typed words nothing in the index could stand for
 
 
-def build_corrector(counts: Mapping[str, int]) -> Corrector:
-    """Precompute the deletion and sound-alike maps for a vocabulary."""
-    delete_map: dict[str, list[str]] = defaultdict(list)
-    sound_map: dict[str, list[str]] = defaultdict(list)
-    for word in counts:
-        if not word.isalpha() or len(word) < 3:
-            continue
-        for d in deletes(word, 2 if len(word) >= 8 else 1):
-            delete_map[d].append(word)
-        if len(word) >= 5:
-            key = phonetic_key(word)
-            for k in {key} | _key_deletes(key):
-                sound_map[k].append(word)
-    return Corrector(
-        counts=dict(counts),
-        delete_map={k: tuple(v) for k, v in delete_map.items()},
-        sound_map={k: tuple(v) for k, v in sound_map.items()},
-        sorted_words=tuple(sorted(counts)),
-        log_max_count=math.log1p(1 + max(counts.values(), default=1)),
-    )
+def _correction_alt(word: str, fix: Correction, weights: ExpandWeights) -> Alt:
+    if fix.kind == "sound":
+        weight = weights.sound
+    elif fix.kind == "split":
+        weight = weights.split
+    else:
+        weight = {1: weights.one_typo, 2: weights.two_typos}.get(fix.distance, weights.more_typos)
+    terms = tuple(stem(w) for w in fix.word.split() if not is_stop(w))
+    return Alt(terms, weight, Origin.CORRECTED, word, fix.word)
+
+
+def is_real_word(word: str, language: str, min_zipf: float) -> bool:
+    """A word of the query's language (English always counts: Spanglish mixes it in)."""
+    return zipf(word, "en") >= min_zipf or (language == "es" and zipf(word, language) >= min_zipf)
+
+
+def correct(
+    query: ParsedQuery,
+    corrector: Corrector,
+    vocabulary: Collection[str],
+    weights: ExpandWeights,
+    ambiguous: Collection[str] = (),
+    bigrams: Collection[tuple[str, str]] = frozenset(),
+) -> Corrected:
+    """One clause per content word (plus joins of neighbours); unknown words get their corrections.
+
+    A real word the pages do not use ("couch", "price", "quiero") is not a typo: it stays as typed
+    and counts as a word nothing answers, unless a correction makes a phrase the pages use with a
+    neighbouring word (`bigrams`: "migraine with aurora" -> "aura").
+    """
+    clauses: list[Clause] = []
+    corrections: list[tuple[str, str]] = []
+    best_words: list[str] = []
+    unusable: list[str] = []
+    content = list(query.content)
+    for i, word in enumerate(content):
+        term = stem(word)
+        alts: list[Alt] = []
+        known = term in vocabulary or corrector.known(word)
+        if term in vocabulary:
+            # "sad" typed in lower case is the word, not the abbreviation SAD: skip the alias field.
+            lower_abbreviation = word in ambiguous and word.upper() not in query.raw
+            skip = frozenset({"aliases"}) if lower_abbreviation else frozenset()
+            alts.append(Alt((term,), 1.0, Origin.TYPED, word, skip_fields=skip))
+        real = partial(is_real_word, language=query.language, min_zipf=corrector.rules.real_word_zipf)
+        if i + 1 < len(content) and not query.long:
+            # Two real words side by side are a typo of one word only when glued they are a word
+            # the pages use ("bi polar", "flash backs"), never by a further typo ("de la" -> "delay").
+            both_real = real(word) and real(content[i + 1])
+            join = None
+            if not (both_real and query.language != "en"):  # "no se" is two Spanish words, not "nose"
+                join = _join(word, content[i + 1], known, corrector, weights, not both_real, query.language)
+            if join is not None:
+                clauses.append(Clause((join,), join.label))
+                if not both_real:  # "every day" is right as typed: searched as "everyday" too, not corrected
+                    corrections.append((join.source, join.target))
+        if not known:
+            fixes = corrector.correct(word, language=query.language)
+            if fixes and real(word):
+                near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
+                fixes = [f for f in fixes if _variant(word, f.word) or _in_context(f.word, near, bigrams)]
+            alts.extend(_correction_alt(word, fix, weights) for fix in fixes)
+            if fixes:
+                corrections.append((word, fixes[0].word))
+                best_words.extend(fixes[0].word.split())
+            else:
+                best_words.append(word)
+        else:
+            best_words.append(word)
+        if i == len(content) - 1 and query.partial_last:
+            alts.extend(_completions(word, known or real(word), corrector, weights, query.language))
+        if alts:
+            clauses.append(Clause(tuple(_dedupe(alts)), word))
+        else:
+            unusable.append(word)
+    return Corrected(query, tuple(clauses), tuple(corrections), tuple(best_words), tuple(unusable))
+
+
+def _completions(word: str, known: bool, corrector: Corrector, weights: ExpandWeights, language: str) -> list[Alt]:
+    """Completions of the word being typed, and of its likeliest corrections when it has a typo.
+
+    A known or real word ("cost") is completed only as typed, never through a correction.
+    """
+    if len(word) < 2 or word in KEEP_WORDS:
+        return []
+    completions = corrector.completions(word, weights.prefix_completions, language)
+    if not completions and not known and len(word) >= weights.typo_prefix_min_length:
+        fixes = corrector.correct(word, weights.typo_prefix_corrections, language)
+        for fix in fixes:
+            completions.extend(corrector.completions(fix.word, weights.typo_prefix_completions, language))
+        if not fixes:
+            # No whole word is one typo away: the typo is inside the unfinished word ("nuero").
+            completions = corrector.fuzzy_completions(word, weights.typo_prefix_completions, language)
+    # A word that is already whole ("year") is more likely finished than a prefix.
+    base = weights.prefix * (weights.known_prefix_factor if known else 1.0)
+    return [
+        Alt((stem(completion),), base - weights.prefix_rank_step * rank, Origin.PREFIX, word, completion)
+        for rank, completion in enumerate(completions)
+    ]
+
+
+def _variant(typed: str, fix: str) -> bool:
+    """An informal spelling of the fix: a dropped final g ("feelin", "nothin")."""
+    return typed.endswith("in") and fix == typed + "g"
+
+
+def _in_context(fix: str, near: set[str], bigrams: Collection[tuple[str, str]]) -> bool:
+    """Whether the fix and a neighbouring word make a pair the pages or the lexicon use."""
+    return any((n, fix) in bigrams or (fix, n) in bigrams for n in near)
+
+
+def _join(
+    word: str,
+    nxt: str,
+    known: bool,
+    corrector: Corrector,
+    weights: ExpandWeights,
+    typos: bool = True,
+    language: str = "en",
+) -> Alt | None:
+    """Two typed words that are one word in the corpus ("after birth" -> "afterbirth")."""
+    joined = word + nxt
+    typed = f"{word} {nxt}"
+    if corrector.known(joined):
+        return Alt((stem(joined),), weights.join, Origin.JOINED, typed, joined)
+    if not typos or (known and corrector.known(nxt)):
+        return None
+    fixes = [c for c in corrector.correct(joined, 1, language) if c.kind == "typo"]
+    if not fixes:
+        return None
+    return Alt((stem(fixes[0].word),), weights.one_typo, Origin.JOINED, typed, fixes[0].word)
+
+
+def _dedupe(alts: list[Alt]) -> list[Alt]:
+    best: dict[tuple[str, ...], Alt] = {}
+    for alt in alts:
+        if alt.terms and (alt.terms not in best or alt.weight > best[alt.terms].weight):
+            best[alt.terms] = alt
+    return list(best.values())

@@ -1,164 +1,94 @@
-"""Correct and expand: typed words -> clauses of alternatives (typos, joins, prefixes, synonyms)."""
+"""Expand: Corrected -> Plan, adding lexicon synonyms of the corrected words and the phrase texts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from search.analysis import KEEP_WORDS, is_stop, stem
+from search.analysis import is_stop, stem
 from search.lexicon import Lexicon
-from search.query.correct import Correction, Corrector
+from search.query.clauses import Alt, Clause, Origin
+from search.query.config import ExpandWeights
+from search.query.correct import Corrected
 from search.query.parse import ParsedQuery
-from search.query.retrieve import Alt, Clause
-
-# Below the typed word's 1.0: exact matches outrank corrections, one typo outranks two.
-TYPO_WEIGHT = {1: 0.8, 2: 0.62}
-SOUND_WEIGHT = 0.6
-SPLIT_WEIGHT = 0.75
-JOIN_WEIGHT = 0.9
-PREFIX_WEIGHT = 0.85
-SYNONYM_WEIGHT = 0.5  # expansions always score below the words typed
-WHOLE_QUERY_SYNONYM_WEIGHT = 0.85
-LONG_SYNONYM_WEIGHT = 0.5
-PREFIX_COMPLETIONS = 6
-KNOWN_PREFIX_FACTOR = 0.8
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What the query became: clauses to score, what was corrected and expanded."""
+    """What the query became: clauses to score, what was corrected and expanded, texts to compare."""
 
+    query: ParsedQuery
     clauses: tuple[Clause, ...]
     corrections: tuple[tuple[str, str], ...]
     synonyms: tuple[tuple[str, str], ...]
-    corrected_text: str
+    corrected_text: str  # the content words as corrected (what analytics groups by)
     phrase_texts: tuple[tuple[str, float], ...]
     unusable: tuple[str, ...] = ()  # typed words nothing in the index or lexicon could stand for
+    suggested_text: str = ""  # every typed word, negations kept, corrections applied: "did you mean"
+
+    @property
+    def long(self) -> bool:
+        """Whether the query is a description (scored as a bag of words)."""
+        return self.query.long
 
 
-def _correction_alt(word: str, fix: Correction) -> Alt:
-    weight = (
-        SOUND_WEIGHT
-        if fix.kind == "sound"
-        else SPLIT_WEIGHT
-        if fix.kind == "split"
-        else TYPO_WEIGHT.get(fix.distance, 0.55)
-    )
-    terms = tuple(stem(w) for w in fix.word.split() if not is_stop(w))
-    return Alt(terms, weight, "corrected", f"{word} -> {fix.word}")
-
-
-def plan(
-    query: ParsedQuery,
-    corrector: Corrector,
-    vocabulary: Collection[str],
+def expand(
+    corrected: Corrected,
     lexicon: Lexicon,
+    vocabulary: Collection[str],
+    weights: ExpandWeights,
     idf: Callable[[str], float | None] = lambda term: None,
-    ambiguous: Collection[str] = (),
 ) -> Plan:
-    """Build the clauses: one per content word, plus joins of neighbours and lexicon spans."""
-    clauses: list[Clause] = []
-    corrections: list[tuple[str, str]] = []
-    best_words: list[str] = []  # the query as corrected, for the lexicon and "did you mean"
-    unusable: list[str] = []
-    content = list(query.content)
-    for i, word in enumerate(content):
-        last = i == len(content) - 1
-        term = stem(word)
-        alts: list[Alt] = []
-        known = term in vocabulary or corrector.known(word)
-        if term in vocabulary:
-            # "sad" typed in lower case is the word, not the abbreviation SAD: skip the alias field.
-            lower_abbreviation = word in ambiguous and word.upper() not in query.raw
-            skip = frozenset({"aliases"}) if lower_abbreviation else frozenset()
-            alts.append(Alt((term,), 1.0, "typed", word, skip_fields=skip))
-        if i + 1 < len(content) and not query.long:
-            join = _join(word, content[i + 1], known, corrector)
-            if join is not None:
-                clauses.append(Clause((join,), join.label))
-                corrections.append((f"{word} {content[i + 1]}", join.label.split(" -> ")[1]))
-        if not known:
-            fixes = corrector.correct(word)
-            alts.extend(_correction_alt(word, fix) for fix in fixes)
-            if fixes:
-                corrections.append((word, fixes[0].word))
-                best_words.extend(fixes[0].word.split())
-            else:
-                best_words.append(word)
-        else:
-            best_words.append(word)
-        if last and query.partial_last and len(word) >= 2 and word not in KEEP_WORDS:
-            completions = corrector.completions(word, PREFIX_COMPLETIONS)
-            if not completions and not known and len(word) >= 4:
-                # A mistyped unfinished word: complete its likeliest corrections' prefixes.
-                for fix in corrector.correct(word, 2):
-                    completions.extend(corrector.completions(fix.word, 3))
-            # A word that is already whole ("year") is more likely finished than a prefix.
-            base = PREFIX_WEIGHT * (KNOWN_PREFIX_FACTOR if known else 1.0)
-            for rank, completion in enumerate(completions):
-                label = f"{word}… -> {completion}"
-                alts.append(Alt((stem(completion),), base - 0.03 * rank, "prefix", label))
-        if alts:
-            clauses.append(Clause(tuple(_dedupe(alts)), word))
-        else:
-            unusable.append(word)
-    synonyms, lexicon_clauses, phrase_texts = _expand(
-        best_words, lexicon, vocabulary, LONG_SYNONYM_WEIGHT if query.long else SYNONYM_WEIGHT, idf
-    )
-    clauses.extend(lexicon_clauses)
-    corrected_text = " ".join(best_words)
+    """Add a clause per lexicon span of the corrected words; the whole query and its correction
+    become phrase texts."""
+    query = corrected.query
+    words = list(corrected.words)
+    synonyms, lexicon_clauses, phrase_texts = _expand(words, lexicon, vocabulary, weights, idf)
     phrase_texts.insert(0, (query.text, 1.0))
-    if corrections:
-        phrase_texts.insert(1, (" ".join(_with_stops(query, corrections)), 0.9))
+    suggested = apply_corrections(query.words, corrected.corrections) if corrected.corrections else ""
+    if suggested:
+        phrase_texts.insert(1, (suggested, weights.corrected_phrase))
     # A word a lexicon entry covered was usable after all.
     covered = {w for c in lexicon_clauses for w in c.word.split()}
     return Plan(
-        tuple(clauses),
-        tuple(corrections),
-        tuple(synonyms),
-        corrected_text,
-        tuple(phrase_texts),
-        tuple(w for w in unusable if w not in covered),
+        query=query,
+        clauses=corrected.clauses + tuple(lexicon_clauses),
+        corrections=corrected.corrections,
+        synonyms=tuple(synonyms),
+        corrected_text=" ".join(words),
+        phrase_texts=tuple(phrase_texts),
+        unusable=tuple(w for w in corrected.unusable if w not in covered),
+        suggested_text=suggested,
     )
 
 
-def _join(word: str, nxt: str, known: bool, corrector: Corrector) -> Alt | None:
-    """Two typed words that are one word in the corpus ("after birth" -> "afterbirth")."""
-    joined = word + nxt
-    if corrector.known(joined):
-        return Alt((stem(joined),), JOIN_WEIGHT, "joined", f"{word} {nxt} -> {joined}")
-    if known and corrector.known(nxt):
-        return None
-    fixes = [c for c in corrector.correct(joined, 1) if c.kind == "typo"]
-    if not fixes:
-        return None
-    return Alt((stem(fixes[0].word),), TYPO_WEIGHT[1], "joined", f"{word} {nxt} -> {fixes[0].word}")
-
-
-def _with_stops(query: ParsedQuery, corrections: list[tuple[str, str]]) -> list[str]:
-    """The typed words (stop words kept) with corrections applied, for phrase matching."""
+def apply_corrections(words: tuple[str, ...], corrections: tuple[tuple[str, str], ...]) -> str:
+    """The typed words (stop words and negations kept) with each correction, joins too, applied."""
     fixes = dict(corrections)
-    return [fixes.get(w, w) for w in query.words]
-
-
-def _dedupe(alts: list[Alt]) -> list[Alt]:
-    best: dict[tuple[str, ...], Alt] = {}
-    for alt in alts:
-        if alt.terms and (alt.terms not in best or alt.weight > best[alt.terms].weight):
-            best[alt.terms] = alt
-    return list(best.values())
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i : i + 2])
+        if i + 1 < len(words) and pair in fixes:
+            out.append(fixes[pair])
+            i += 2
+        else:
+            out.append(fixes.get(words[i], words[i]))
+            i += 1
+    return " ".join(out)
 
 
 def _expand(
     words: list[str],
     lexicon: Lexicon,
     vocabulary: Collection[str],
-    base: float,
+    weights: ExpandWeights,
     idf: Callable[[str], float | None],
 ) -> tuple[list[tuple[str, str]], list[Clause], list[tuple[str, float]]]:
     """Lexicon spans of the (corrected) words -> synonym clauses and phrase texts."""
     keys = [stem(w) for w in words if not is_stop(w)]
     surface = [w for w in words if not is_stop(w)]
+    base = weights.synonym
     synonyms: list[tuple[str, str]] = []
     clauses: list[Clause] = []
     phrases: list[tuple[str, float]] = []
@@ -172,19 +102,17 @@ def _expand(
             alts = []
             typed_idfs = [x for x in map(idf, span) if x is not None]
             cap = max(typed_idfs) if typed_idfs else None
+            source = " ".join(surface[start : start + n])
             for exp in expansions:
                 terms = tuple(t for t in exp.terms if t in vocabulary)
                 if not terms or set(exp.terms) <= typed or set(span) < set(exp.terms):
                     # Nothing new, or only narrowing words added to what was typed
                     # ("neuropathy" -> "peripheral neuropathy"): a specialisation, not a synonym.
                     continue
-                # Longer matched spans are stronger evidence than a single common word.
-                weight = base * (1.0 + 0.25 * (n - 1)) * len(terms) / len(exp.terms)
-                label = f"{' '.join(surface[start : start + n])} -> {exp.text}"
-                alts.append(Alt(exp.terms, weight, "synonym", label, idf_cap=cap))
-                synonyms.append((" ".join(surface[start : start + n]), exp.text))
-                # A lay name that is the whole query ("suicide headache") is strong evidence.
-                phrases.append((exp.text, WHOLE_QUERY_SYNONYM_WEIGHT if n == len(keys) else base))
+                weight = base * (1.0 + weights.synonym_span_bonus * (n - 1)) * len(terms) / len(exp.terms)
+                alts.append(Alt(exp.terms, weight, Origin.SYNONYM, source, exp.text, idf_cap=cap))
+                synonyms.append((source, exp.text))
+                phrases.append((exp.text, weights.whole_query_synonym if n == len(keys) else base))
             if alts:
-                clauses.append(Clause(tuple(alts), " ".join(surface[start : start + n])))
+                clauses.append(Clause(tuple(alts), source))
     return synonyms, clauses, phrases

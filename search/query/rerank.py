@@ -1,24 +1,68 @@
-"""Rerank: the whole query against each candidate's title, phrases, aliases and symptoms."""
+"""Rerank: Candidates -> Ranked, adding the whole query's similarity to each page's phrases."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-MIN_SIMILARITY = 0.6
+from search.query.config import RerankRules
+from search.query.expand import Plan
+from search.query.retrieve import Candidates
 
 
-def similarity(query: str, phrase: str) -> float:
-    """Token-aware similarity in [0, 1]: word order free, partial cover is credited."""
-    if not query or not phrase:
-        return 0.0
-    return (fuzz.token_set_ratio(query, phrase) + fuzz.token_sort_ratio(query, phrase)) / 200.0
+@dataclass(frozen=True)
+class RankedHit:
+    """One candidate after reranking."""
+
+    doc: int
+    score: float  # normalised BM25F plus the phrase stage: the order
+    phrase_score: float  # best weighted phrase similarity
+    phrase: str  # the page phrase it was
+    bm25: float  # raw BM25F, what confidence reads
 
 
-def phrase_scores(texts: Sequence[tuple[str, float]], groups: Sequence[Sequence[str]]) -> list[tuple[float, str]]:
-    """For each group (a page's phrases): the best weighted similarity and that phrase."""
+@dataclass(frozen=True)
+class Ranked:
+    """Candidates in final order."""
+
+    hits: tuple[RankedHit, ...]
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+def rerank(candidates: Candidates, plan: Plan, phrases: Sequence[Sequence[str]], rules: RerankRules) -> Ranked:
+    """Order candidates by normalised BM25F plus the weighted square of their phrase similarity."""
+    docs = list(candidates.docs)
+    if not docs:
+        return Ranked(())
+    top = candidates.top
+    weight = rules.long_phrase_weight if plan.long else rules.phrase_weight
+    if plan.long:
+        # A description is compared with phrases only to break near-ties among the best few.
+        docs = docs[: rules.long_phrase_candidates]
+    sims = phrase_scores(plan.phrase_texts, [phrases[d] for d in docs], rules.min_similarity)
+    rows = [
+        RankedHit(
+            doc, float(candidates.scores[doc]) / top + weight * sim * sim, sim, which, float(candidates.scores[doc])
+        )
+        for doc, (sim, which) in zip(docs, sims, strict=True)
+    ]
+    rows.sort(key=lambda r: -r.score)
+    return Ranked(tuple(rows))
+
+
+def phrase_scores(
+    texts: Sequence[tuple[str, float]], groups: Sequence[Sequence[str]], min_similarity: float
+) -> list[tuple[float, str]]:
+    """For each group (a page's phrases): the best weighted similarity and that phrase.
+
+    Similarity is token-aware (word order free, partial cover credited): the mean of rapidfuzz's
+    token-set and token-sort ratios.
+    """
     flat = [p for group in groups for p in group]
     if not flat or not texts:
         return [(0.0, "")] * len(groups)
@@ -38,6 +82,6 @@ def phrase_scores(texts: Sequence[tuple[str, float]], groups: Sequence[Sequence[
             continue
         i = int(np.argmax(best_per_phrase[start:end]))
         score = float(best_per_phrase[start + i])
-        out.append((score, group[i]) if score >= MIN_SIMILARITY else (0.0, ""))
+        out.append((score, group[i]) if score >= min_similarity else (0.0, ""))
         start = end
     return out

@@ -47,3 +47,6 @@ class SearchResult:
     unmatched: bool
     generation: str
     suggestions: tuple[Hit, ...] = ()
+    # "match": a page answers it; "broad": only site-wide words ("ketamine"), an overview of the
+    # pages that fit; "uncertain": the closest pages, but none fits; "none": nothing matched.
+    kind: str = "match"

@@ -5,13 +5,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Iterable
-from functools import lru_cache
 
-from search.analysis import fold, stem
+from search.analysis import stem, tokens
 from search.pages import Page, body_text
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F'’]+")
 MAX_CHARS = 220
 
 
@@ -25,8 +23,7 @@ def sentences(page: Page) -> Sentences:
 
 
 def _stems(text: str) -> frozenset[str]:
-    # Fold the sentence once, not word by word: this runs for every sentence of a page shown.
-    return frozenset(stem(w.replace("'", "")) for w in WORD.findall(fold(text)))
+    return frozenset(stem(t.word) for t in tokens(text))
 
 
 def snippet(summary: str, candidates: Sentences, terms: Collection[str]) -> str:
@@ -45,20 +42,14 @@ def _trim(text: str) -> str:
     return text if len(text) <= MAX_CHARS else text[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-@lru_cache(maxsize=65536)
-def _key(word: str) -> str:
-    """The index term of a displayed word (cached: the same words recur on every results page)."""
-    return stem(fold(word).replace("'", ""))
-
-
 def mark(text: str, terms: Collection[str]) -> str:
-    """Escape the text, then wrap words whose stem is in `terms` in <mark>."""
+    """Escape the text, then wrap words whose stem is in `terms` in <mark> (offsets from the tokenizer)."""
     out: list[str] = []
     last = 0
-    for match in WORD.finditer(text):
-        if _key(match.group()) in terms:
-            out.append(html.escape(text[last : match.start()]))
-            out.append(f"<mark>{html.escape(match.group())}</mark>")
-            last = match.end()
+    for token in tokens(text):
+        if token.start >= last and stem(token.word) in terms:
+            out.append(html.escape(text[last : token.start]))
+            out.append(f"<mark>{html.escape(text[token.start : token.end])}</mark>")
+            last = token.end
     out.append(html.escape(text[last:]))
     return "".join(out)

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.analysis import surface_words
+from search.language import detect_language
 from search.pages import Page
-from search.query.correct import Corrector
+from search.query.typos import Corrector
 
 KIND_RANK = {"title": 0, "alias": 1, "phrase": 2}
 
@@ -22,6 +23,7 @@ class Suggestion:
     slug: str
     title: str
     kind: str  # "title", "phrase" or "alias"
+    url: str = ""  # the page's address on the site
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def build_suggest_index(pages: Sequence[Page]) -> SuggestIndex:
             key = (" ".join(surface_words(text)), page.slug)
             if key[0] and key not in seen:
                 seen.add(key)
-                entries.append(Suggestion(text, page.slug, page.title, kind))
+                entries.append(Suggestion(text, page.slug, page.title, kind, page.href))
     words = tuple(frozenset(surface_words(e.text)) for e in entries)
     postings: dict[str, list[int]] = defaultdict(list)
     for i, ws in enumerate(words):
@@ -73,18 +75,22 @@ def _prefixed(index: SuggestIndex, prefix: str) -> set[int]:
     return out
 
 
-def _word_matches(index: SuggestIndex, word: str, corrector: Corrector, partial: bool) -> set[int]:
+def _word_matches(index: SuggestIndex, word: str, corrector: Corrector, partial: bool, language: str) -> set[int]:
     """Entries containing the word (as a prefix when partial), or its typo corrections."""
     found = _prefixed(index, word) if partial else set(index.postings.get(word, ()))
     if found or len(word) < 4:
         return found
-    for fix in corrector.correct(word, 2):
+    for fix in corrector.correct(word, 2, language):
         for part in fix.word.split():
             found |= _prefixed(index, part) if partial else set(index.postings.get(part, ()))
     if not found and partial:
         # An unfinished word with a typo: match entries whose words are within reach of it.
-        for fix in corrector.correct(word[:-1], 2) if len(word) > 4 else ():
+        for fix in corrector.correct(word[:-1], 2, language) if len(word) > 4 else ():
             found |= _prefixed(index, fix.word)
+    if not found and partial:
+        # The typo is in the part typed so far ("nuero", "fibromia"): same length rules as words.
+        for completion in corrector.fuzzy_completions(word, 6, language):
+            found |= _prefixed(index, completion)
     return found
 
 
@@ -94,10 +100,11 @@ def suggest(index: SuggestIndex, corrector: Corrector, raw: str, limit: int = 8)
     if not words:
         return []
     partial = not raw[-1:].isspace()
+    language = detect_language(raw)
     candidates: set[int] | None = None
     for i, word in enumerate(words):
         last = i == len(words) - 1
-        matches = _word_matches(index, word, corrector, (partial and last) or len(word) < 3)
+        matches = _word_matches(index, word, corrector, (partial and last) or len(word) < 3, language)
         candidates = matches if candidates is None else candidates & matches
         if not candidates:
             return []

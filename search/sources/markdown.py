@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import frontmatter
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from search.errors import PageError, page_error
 from search.pages import Page, with_source
@@ -26,28 +28,69 @@ def field_line(text: str, name: str) -> int | None:
     return None
 
 
-EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+# CommonMark, so a page splits the way any Markdown preview shows it. Raw HTML is off: a `<tag>` stays
+# literal text rather than silently vanishing, and page text is never markup to render.
+MARKDOWN = MarkdownIt("commonmark", {"html": False})
+SECTION_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
 
 
-def plain(line: str) -> str:
-    """A Markdown line as plain text: bold and italic markers dropped."""
-    return EMPHASIS.sub(lambda m: m.group(2) or m.group(3), line)
+def inline_text(token: Token) -> str:
+    """An inline token as plain text: emphasis dropped, links and images reduced to their words."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")  # a paragraph is one run of words, whatever its line breaks
+        elif child.type == "image":
+            parts.append(inline_text(child))  # its alt text
+        # link_open/link_close carry the URL only as an attribute, so a link adds just its text
+    return "".join(parts).strip()
 
 
-def parse_blocks(body: str, first_line: int = 1) -> list[Block]:
-    """Split a Markdown body on `##`/`###` headings; inline emphasis becomes plain text."""
+def block_lines(token: Token) -> list[str]:
+    """The text lines a block-level token adds to its section (none for markup-only tokens)."""
+    if token.type in ("fence", "code_block"):
+        # Code stays literal text of the section it is in: authors fence examples they want shown and
+        # found, so dropping it would hide words; a `##` line inside is code, never a heading.
+        return token.content.splitlines()
+    if token.type == "inline":
+        text = inline_text(token)
+        return [text] if text else []
+    return []
+
+
+def heading_level(tokens: list[Token], index: int) -> int | None:
+    """1-3 when tokens[index] is the text of a top-level `#`-`###` heading, else None."""
+    # `####` and deeper, and headings nested in a list or quote, are not structure: they stay text.
+    opener = tokens[index - 1] if index else None
+    if tokens[index].type != "inline" or opener is None or opener.type != "heading_open" or opener.level:
+        return None
+    return SECTION_LEVELS.get(opener.tag)
+
+
+def parse_blocks(body: str) -> list[Block]:
+    """Split a Markdown body at its top-level `##`/`###` headings; inline markup becomes plain text."""
     blocks: list[Block] = []
     heading, level = "", 2
     lines: list[str] = []
-    for line in body.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("## ") or stripped.startswith("### "):
+    marker = ""  # a list item's first line carries `- `: clean_text and list_items find items by it
+    tokens = MARKDOWN.parse(body)
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            marker = "- "
+        elif token.type == "list_item_close":
+            marker = ""
+        elif found := heading_level(tokens, index):
+            text = inline_text(token)
+            if found == 1 or not text:
+                continue  # `#` repeats the front-matter title; an empty heading names nothing
             if heading or any(x.strip() for x in lines):
                 blocks.append(Block(level, heading or "Introduction", tuple(lines)))
-            level = 3 if stripped.startswith("### ") else 2
-            heading, lines = stripped.lstrip("#").strip(), []
-        elif not stripped.startswith("# "):
-            lines.append(plain(line))
+            heading, level, lines = text, found, []
+        elif new := block_lines(token):
+            lines += [marker + new[0], *new[1:], ""]  # the blank line keeps blocks apart, as in the source
+            marker = ""
     if heading or any(x.strip() for x in lines):
         blocks.append(Block(level, heading or "Introduction", tuple(lines)))
     return blocks

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from search.pages import Page
+from search.query.parse import MAX_QUERY_CHARS
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -22,14 +23,21 @@ PER_PAGE = 10
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
-    q: Annotated[str, Query(max_length=2000)] = "",
+    q: Annotated[str, Query(max_length=4 * MAX_QUERY_CHARS)] = "",
     page: Annotated[int, Query(ge=1, le=50)] = 1,
 ) -> HTMLResponse:
     """The search page; with ?q= the results are rendered on the server."""
     app = request.app.state.condsearch
-    context: dict[str, Any] = {"q": q, "result": None, "page": page, "query_id": "", "too_long": False}
+    context: dict[str, Any] = {
+        "q": q,
+        "result": None,
+        "page": page,
+        "query_id": "",
+        "too_long": False,
+        "max_chars": MAX_QUERY_CHARS,
+    }
     text = q.strip()
-    if len(text) > 512:
+    if len(text) > MAX_QUERY_CHARS:
         context["too_long"] = True
     elif text:
         import uuid

@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import make_url
 
-from tests.api.conftest import free_port
+from tests.support.server import free_port
 
 MISSING_URL = (
     "the PostgreSQL tests need CONDSEARCH_TEST_POSTGRES_URL (postgresql+psycopg://user@host:port/db of a server "

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
-from tests.api.conftest import Server, start_server
+from tests.support.server import Server, start_server
 
 TOKEN = "test-admin-token-7f3a9c"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -30,16 +28,6 @@ def analytics_server(clinic_index: Path, folder: Path, **env: str) -> Server:
         **env,
     }
     return start_server(index_dir, env=settings, log=folder / "server.log")
-
-
-def wait_for(check: Callable[[], bool], seconds: float = 15.0) -> bool:
-    """Poll until `check` holds (events are written in the background); False if it never does."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def searches_recorded(server: Server) -> int:

@@ -9,9 +9,10 @@ import httpx
 import pytest
 
 from tests.analytics.privacy import every_cell, leaks
-from tests.analytics.server import AUTH, TOKEN, analytics_server, searches_recorded, wait_for
-from tests.api.conftest import Server, stop_server
+from tests.analytics.server import AUTH, TOKEN, analytics_server, searches_recorded
 from tests.api.conftest import server as server  # the shared server, which has no admin token
+from tests.support.server import Server, stopping
+from tests.support.wait import wait_for
 
 HEADERS = {
     "X-Forwarded-For": "203.0.113.77",
@@ -41,17 +42,16 @@ SECRETS = (
 @pytest.fixture(scope="module")
 def admin_server(clinic_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("admin")
-    server = analytics_server(clinic_index, folder)
-    with httpx.Client(base_url=server.url, headers=HEADERS, timeout=10) as client:
-        for text in SEARCHES:
-            query_id = client.get("/search", params={"q": text}).json()["query_id"]
-            if text == "migraine":
-                client.post("/events/click", json={"query_id": query_id, "slug": "migraine", "position": 1})
-        client.get("/", params={"q": "vertigo"})  # the HTML page records too
-        client.get("/suggest", params={"q": "pins and needl"})
-    assert wait_for(lambda: searches_recorded(server) == len(SEARCHES) + 1), "events were not written"
-    yield server
-    stop_server(server)
+    with stopping(analytics_server(clinic_index, folder)) as server:
+        with httpx.Client(base_url=server.url, headers=HEADERS, timeout=10) as client:
+            for text in SEARCHES:
+                query_id = client.get("/search", params={"q": text}).json()["query_id"]
+                if text == "migraine":
+                    client.post("/events/click", json={"query_id": query_id, "slug": "migraine", "position": 1})
+            client.get("/", params={"q": "vertigo"})  # the HTML page records too
+            client.get("/suggest", params={"q": "pins and needl"})
+        assert wait_for(lambda: searches_recorded(server) == len(SEARCHES) + 1), "events were not written"
+        yield server
 
 
 def test_without_the_token_the_reports_answer_401_in_the_error_shape(admin_server: Server) -> None:

@@ -8,22 +8,22 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.analytics.server import TOKEN, analytics_server, searches_recorded, wait_for
-from tests.api.conftest import Server, stop_server
-from tests.api.test_browser import browser as browser  # the shared Chromium fixture
-from tests.api.test_browser import page as page
+from tests.analytics.server import TOKEN, analytics_server, searches_recorded
+from tests.support.browser import browser as browser  # the shared Chromium fixtures
+from tests.support.browser import page as page
+from tests.support.server import Server, stopping
+from tests.support.wait import wait_for
 
 QUERIES = ["vertigo"] * 4 + ["acid reflux"] * 3 + ["acid reflux ph 020 7946 0958"] * 2 + ["migraine"] * 3
 
 
 @pytest.fixture(scope="module")
 def dashboard_server(clinic_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = analytics_server(clinic_index, tmp_path_factory.mktemp("dashboard"))
-    for text in QUERIES:
-        httpx.get(f"{server.url}/search", params={"q": text})
-    assert wait_for(lambda: searches_recorded(server) == len(QUERIES))
-    yield server
-    stop_server(server)
+    with stopping(analytics_server(clinic_index, tmp_path_factory.mktemp("dashboard"))) as server:
+        for text in QUERIES:
+            httpx.get(f"{server.url}/search", params={"q": text})
+        assert wait_for(lambda: searches_recorded(server) == len(QUERIES))
+        yield server
 
 
 def test_sign_in_and_read_the_dashboard(page, dashboard_server: Server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

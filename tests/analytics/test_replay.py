@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
-from search.query.pipeline import Searcher
-from search.settings import PROJECT_ROOT
+from search.query.searcher import Searcher
 from tests.analytics.conftest import sqlite_url
 from tests.analytics.postgres import scratch_database, server_url
 from tests.analytics.privacy import every_cell, leaks
-
-
-def load_script() -> ModuleType:
-    path = PROJECT_ROOT / "scripts" / "replay_analytics.py"
-    spec = importlib.util.spec_from_file_location("replay_analytics", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from tests.support.scripts import load_script
 
 
 def test_the_replay_gives_the_expected_groups_on_both_databases(clinic: Searcher, tmp_path: Path) -> None:
-    replay = load_script()
+    replay = load_script("replay_analytics")
     log = replay.make_log(10_000)
     for variants in replay.UNMATCHED.values():
         for text, _ in variants:

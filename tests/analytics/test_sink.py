@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,9 +15,10 @@ from search.analytics.schema import clicks, searches
 from search.analytics.service import cached_corrector
 from search.analytics.sink import AnalyticsSink, SinkOptions
 from search.analytics.store import Store, open_engine
-from search.query.pipeline import Searcher
+from search.query.searcher import Searcher
 from tests.analytics.test_store import search_at
-from tests.api.conftest import free_port
+from tests.support.server import free_port
+from tests.support.wait import wait_for
 
 NOW = datetime(2026, 3, 1, 12, 0, 42, tzinfo=UTC)
 
@@ -81,9 +81,7 @@ def test_a_full_queue_drops_and_counts_without_waiting(tmp_path: object, clinic:
     sink = AnalyticsSink(store, SinkOptions(queue_size=2, flush_seconds=0.05), counter, slow, lambda s: True)
     result = clinic.search("migraine")
     sink.search("first", result)
-    deadline = time.monotonic() + 10
-    while sink.pending() and time.monotonic() < deadline:
-        time.sleep(0.01)  # the worker has taken the first one and is stuck on it
+    wait_for(lambda: not sink.pending(), seconds=10, interval=0.01)  # the worker has taken it and is stuck on it
     for i in range(5):
         sink.search(f"q{i}", result)
     assert dropped(counter, "queue_full") == 3

@@ -7,48 +7,18 @@ import http.server
 import json
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright import sync_api as playwright_api
 
-from search.settings import PROJECT_ROOT
-from tests.api.conftest import Server, start_server, stop_server
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    assert CHROMIUM, "Chromium is not installed: `bash scripts/test.sh` installs it (apt-get install chromium)"
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    opened.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield opened
-    context.close()
-    assert not errors, errors
+from tests.conftest import PROJECT_ROOT
+from tests.support.browser import browser as browser  # the shared Chromium fixtures
+from tests.support.browser import dialogs_of
+from tests.support.browser import page as page
+from tests.support.server import Server, start_server, stopping
+from tests.support.wait import wait_for
 
 
 def test_type_a_typo_pick_from_suggestions_and_see_it_first(page, server: Server) -> None:  # type: ignore[no-untyped-def]
@@ -90,8 +60,7 @@ def test_crisis_query_shows_the_notice_above_results(page, server: Server) -> No
 
 
 def test_script_in_the_query_is_shown_as_text(page, server: Server) -> None:  # type: ignore[no-untyped-def]
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = dialogs_of(page)
     page.goto(server.url + "/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
     assert page.get_by_role("combobox").input_value() == "<script>alert(1)</script>"
     assert "<script>alert(1)</script>" in page.locator("main").inner_text()
@@ -132,9 +101,7 @@ def test_clicks_are_reported(page, server: Server) -> None:  # type: ignore[no-u
     with page.expect_request("**/events/click") as request_info:
         page.locator("#results .hit-title").first.click()
     assert request_info.value.method == "POST"
-    deadline = time.monotonic() + 5
-    while _accepted_clicks(server) == before and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: _accepted_clicks(server) != before, seconds=5)
     assert _accepted_clicks(server) == before + 1
 
 
@@ -154,8 +121,7 @@ def host_site(tmp_path: Path) -> Iterator[str]:
 def test_widget_embeds_on_another_site(page, clinic_index: Path, host_site: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     index_dir = tmp_path / "index"
     shutil.copytree(clinic_index, index_dir)
-    service = start_server(index_dir, env={"CONDSEARCH_CORS_ORIGINS": json.dumps([host_site])})
-    try:
+    with stopping(start_server(index_dir, env={"CONDSEARCH_CORS_ORIGINS": json.dumps([host_site])})) as service:
         site = tmp_path / "site" / "index.html"
         site.write_text(
             '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><h1>Clinic home</h1>'
@@ -170,8 +136,6 @@ def test_widget_embeds_on_another_site(page, clinic_index: Path, host_site: str,
         box.press("Enter")
         page.wait_for_url(service.url + "/?q=migrane")
         assert page.locator("#results .hit-title").first.inner_text() == "Migraine and Chronic Migraine"
-    finally:
-        stop_server(service)
 
 
 def test_api_docs_render_from_local_files(page, server: Server) -> None:  # type: ignore[no-untyped-def]

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from search.indexing.build import build_index
-from search.settings import PROJECT_ROOT
 from search.sources import load_pages
-from tests.api.conftest import Server, start_server, stop_server
-from tests.conftest import write_page
+from tests.conftest import PROJECT_ROOT, write_page
+from tests.support.server import Server, start_server, stopping
+from tests.support.wait import wait_for
 
 
 def get(server: Server, path: str, **params: object) -> httpx.Response:
@@ -31,11 +31,13 @@ def test_search_shape(server: Server) -> None:
         "total",
         "took_ms",
         "unmatched",
+        "kind",
         "hits",
         "safety",
         "suggestions",
     }
-    assert data["corrected_query"] == "neuropathy not responding gabapentin"
+    assert data["corrected_query"] == "neuropathy not responding to gabapentin"
+    assert data["kind"] == "match" and data["unmatched"] is False
     assert len(data["hits"]) == 3 and data["hits"][0]["slug"] == "neuropathic-pain"
     hit = data["hits"][0]
     assert set(hit) == {"slug", "title", "url", "summary", "icd11", "snippet", "score", "confidence", "matched"}
@@ -46,8 +48,13 @@ def test_search_shape(server: Server) -> None:
 
 def test_safety_and_no_results(server: Server) -> None:
     data = get(server, "/search", q="i want to end my life").json()
-    assert data["safety"]["lines"][0].startswith("Call or text 988")
-    assert data["hits"]
+    notice = data["safety"]
+    assert notice["language"] == "en" and notice["category"]
+    assert notice["lines"][0]["text"].startswith("Call or text 988")
+    assert {"label": "Call 988", "href": "tel:988"} in notice["lines"][0]["links"]
+    assert data["hits"][0]["slug"] == "suicidal-ideation"
+    spanish = get(server, "/search", q="ya no aguanto, me quiero morir").json()["safety"]
+    assert spanish["language"] == "es" and "marca 2" in spanish["lines"][0]["text"]
     nothing = get(server, "/search", q="xqzv wwpt").json()
     assert nothing["hits"] == [] and nothing["unmatched"] is True
 
@@ -55,9 +62,9 @@ def test_safety_and_no_results(server: Server) -> None:
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"q": ""}, "q", "`q` must be 1 to 512 characters of text, e.g. ?q=nerve+pain (got '')"),
-        ({}, "q", "`q` must be 1 to 512 characters of text, e.g. ?q=nerve+pain"),
-        ({"q": "x" * 513}, "q", None),
+        ({"q": ""}, "q", "`q` must be 1 to 2000 characters of text, e.g. ?q=nerve+pain (got '')"),
+        ({}, "q", "`q` must be 1 to 2000 characters of text, e.g. ?q=nerve+pain"),
+        ({"q": "x" * 2001}, "q", None),
         ({"q": "pain", "limit": 0}, "limit", "`limit` must be a whole number from 1 to 50 (20 for /suggest) (got '0')"),
         ({"q": "pain", "limit": "ten"}, "limit", None),
         ({"q": "pain", "limit": 51}, "limit", None),
@@ -87,9 +94,13 @@ def test_suggest(server: Server) -> None:
         "slug": "fibromyalgia",
         "title": "Fibromyalgia",
         "kind": "title",
+        "url": "/conditions/fibromyalgia",
     }
     typo = get(server, "/suggest", q="nueropathy").json()
     assert "neuropathic-pain" in {s["slug"] for s in typo["suggestions"]}
+    # The typo is in the unfinished word itself: completed with the same length rules as words.
+    unfinished = get(server, "/suggest", q="nuero").json()
+    assert {"neuropathic-pain", "diabetic-neuropathy"} & {s["slug"] for s in unfinished["suggestions"]}
     assert get(server, "/suggest", q="pain", limit=21).status_code == 422
 
 
@@ -158,28 +169,26 @@ def test_access_log_holds_no_query_or_address(server: Server) -> None:
 def test_new_generation_is_picked_up_without_restart(clinic_index: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     shutil.copytree(clinic_index, index_dir)
-    running = start_server(index_dir)
-    try:
+    with stopping(start_server(index_dir)) as running:
         before = get(running, "/readyz").json()["generation"]
         folder = tmp_path / "pages"
         shutil.copytree(PROJECT_ROOT / "data" / "conditions", folder)
         write_page(folder, "restless-legs", "Restless Legs Syndrome", aliases="[willis-ekbom disease]")
         build_index(list(load_pages([folder]).pages), index_dir)
-        deadline = time.monotonic() + 10
-        while get(running, "/readyz").json()["generation"] == before and time.monotonic() < deadline:
-            assert get(running, "/search", q="pain").status_code == 200
-            time.sleep(0.2)
+
+        def switched() -> bool:
+            if get(running, "/readyz").json()["generation"] != before:
+                return True
+            assert get(running, "/search", q="pain").status_code == 200  # served throughout the switch
+            return False
+
+        wait_for(switched, seconds=10, interval=0.2)
         assert get(running, "/search", q="willis ekbom").json()["hits"][0]["slug"] == "restless-legs"
-    finally:
-        stop_server(running)
 
 
 def test_serve_builds_the_built_in_index_when_there_is_none(tmp_path: Path) -> None:
     index_dir = tmp_path / "fresh-index"
-    running = start_server(index_dir)
-    try:
+    with stopping(start_server(index_dir)) as running:
         assert (index_dir / "CURRENT").exists()
         assert get(running, "/conditions").json()["total"] == 29
         assert get(running, "/search", q="burning nerve pain").json()["hits"][0]["slug"] == "neuropathic-pain"
-    finally:
-        stop_server(running)

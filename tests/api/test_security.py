@@ -16,10 +16,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from search.api.ratelimit import RateLimitMiddleware, TokenBuckets
 from search.indexing.build import build_index
-from search.settings import PROJECT_ROOT
 from search.sources import load_pages
-from tests.api.conftest import Server, start_server, stop_server
-from tests.api.test_browser import ARGS, CHROMIUM
+from tests.conftest import PROJECT_ROOT
+from tests.support.browser import browser as browser  # the shared Chromium fixture
+from tests.support.browser import dialogs_of
+from tests.support.server import Server, start_server, stopping
 
 # Rate limits: the middleware around a tiny app, a hand-driven clock, several client addresses.
 
@@ -217,18 +218,8 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     assert not loaded.problems, loaded.problems
     index_dir = folder.parent / "index"
     build_index(list(loaded.pages), index_dir)
-    running = start_server(index_dir, env={"CONDSEARCH_DATA_DIR": str(folder.parent / "var")})
-    yield running
-    stop_server(running)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    assert CHROMIUM, "Chromium is not installed: `bash scripts/test.sh` installs it (apt-get install chromium)"
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield launched
-        launched.close()
+    with stopping(start_server(index_dir, env={"CONDSEARCH_DATA_DIR": str(folder.parent / "var")})) as running:
+        yield running
 
 
 def _no_injected_nodes(page: playwright_api.Page) -> None:
@@ -239,8 +230,7 @@ def _no_injected_nodes(page: playwright_api.Page) -> None:
 def test_hostile_query_and_page_text_render_as_text(hostile_server: Server, browser: playwright_api.Browser) -> None:
     context = browser.new_context()
     page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = dialogs_of(page)
     response = page.goto(hostile_server.url + "/?" + httpx.QueryParams({"q": HOSTILE_QUERY}).__str__())
     assert response is not None and response.status == 200
     assert page.locator("#q").input_value() == HOSTILE_QUERY
@@ -262,8 +252,7 @@ def test_hostile_suggestions_render_as_text_in_the_widget(
 ) -> None:
     context = browser.new_context()
     page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = dialogs_of(page)
     page.goto(hostile_server.url + "/")
     box = page.get_by_role("combobox")
     box.press_sequentially("burning itc", delay=20)
@@ -286,29 +275,25 @@ def test_the_served_app_limits_each_client(clinic_index: Path, tmp_path: Path) -
     index_dir = tmp_path / "index"
     shutil.copytree(clinic_index, index_dir)
     log = tmp_path / "server.log"
-    running = start_server(
-        index_dir,
-        env={
-            "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0.5",
-            "CONDSEARCH_RATE_LIMIT_BURST": "4",
-            "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
-        },
-        log=log,
-    )
-    try:
-        with httpx.Client(base_url=running.url, timeout=10) as client:
-            statuses = [client.get("/search", params={"q": "pain"}).status_code for _ in range(4)]
-            assert statuses == [200, 200, 200, 200]
-            refused = client.get("/suggest", params={"q": "pain"})
-            assert refused.status_code == 429
-            assert int(refused.headers["retry-after"]) >= 1
-            error = refused.json()["error"]
-            assert error["code"] == "rate_limited" and error["status"] == 429 and error["field"] is None
-            assert refused.headers["referrer-policy"] == "no-referrer"  # the app's own middleware ran
-            assert client.get("/healthz").status_code == 200
-            assert client.get("/conditions").status_code == 200
-            metrics = client.get("/metrics").text
-            assert 'status="429"' in metrics
-    finally:
-        stop_server(running)
+    env = {
+        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0.5",
+        "CONDSEARCH_RATE_LIMIT_BURST": "4",
+        "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
+    }
+    with (
+        stopping(start_server(index_dir, env=env, log=log)) as running,
+        httpx.Client(base_url=running.url, timeout=10) as client,
+    ):
+        statuses = [client.get("/search", params={"q": "pain"}).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 200]
+        refused = client.get("/suggest", params={"q": "pain"})
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) >= 1
+        error = refused.json()["error"]
+        assert error["code"] == "rate_limited" and error["status"] == 429 and error["field"] is None
+        assert refused.headers["referrer-policy"] == "no-referrer"  # the app's own middleware ran
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/conditions").status_code == 200
+        metrics = client.get("/metrics").text
+        assert 'status="429"' in metrics
     assert "127.0.0.1" not in "\n".join(line for line in log.read_text().splitlines() if "Uvicorn running" not in line)

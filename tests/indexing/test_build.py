@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,10 @@ import pytest
 from search.errors import IndexMismatchError, IndexMissingError
 from search.indexing.build import build_index
 from search.indexing.store import MANIFEST, current_generation, read_manifest
-from search.query.pipeline import Searcher
-from search.settings import PROJECT_ROOT
+from search.query.searcher import Searcher
 from search.sources import load_pages
-from tests.conftest import MEDLINEPLUS, settings_for, write_page
+from tests.conftest import MEDLINEPLUS, PROJECT_ROOT, settings_for, write_page
+from tests.support.wait import wait_for
 
 
 def _corpus(tmp_path: Path) -> Path:
@@ -101,10 +100,8 @@ def test_build_killed_midway_leaves_the_old_index_serving(tmp_path: Path) -> Non
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while not list(index_dir.glob(".building-*")) and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert list(index_dir.glob(".building-*")), "the build never started writing"
+    started = wait_for(lambda: bool(list(index_dir.glob(".building-*"))), seconds=30, interval=0.005)
+    assert started, "the build never started writing"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert current_generation(index_dir) == before

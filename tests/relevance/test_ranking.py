@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from search.evaluate import evaluate
-from search.query.pipeline import Searcher
+from search.query.searcher import Searcher
 from tests.conftest import RELEVANCE
 
 # Hand-picked from the issue and the product brief: each names the page that must be first.

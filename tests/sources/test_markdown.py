@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from search.errors import PageError
-from search.settings import PROJECT_ROOT
 from search.sources import load_pages
 from search.sources.markdown import parse_markdown
+from tests.conftest import PROJECT_ROOT
 
 
 def test_the_built_in_corpus_is_whole_and_valid() -> None:
@@ -84,3 +84,44 @@ def test_list_field_of_wrong_type() -> None:
         "x.md:3: field 'aliases': expected a list of strings, got dict {'a': 1}. "
         "Fix: write `aliases: [first, second]` or one `- item` per line"
     )
+
+
+FRONT = "---\nslug: x\ntitle: X\n---\n\n"
+
+
+def test_a_link_adds_its_text_never_its_url() -> None:
+    text = FRONT + (
+        "## Clinical definition\n"
+        "See [the NICE guideline](https://example.com/path/ng59) and [the review][r].\n\n"
+        "- A [leaflet](https://example.com/leaflet.pdf) for patients.\n\n"
+        "[r]: https://example.com/review\n\n"
+        "## References\n"
+        "1. Someone A et al. 2020, [Journal](https://example.com/journal). A finding. (PMID 12345678)\n"
+    )
+    page = parse_markdown(text, Path("x.md"))
+    assert page.section("Clinical definition").text == (
+        "See the NICE guideline and the review.\nA leaflet for patients."
+    )
+    assert page.references[0].text == "Someone A et al. 2020, Journal. A finding. (PMID 12345678)"
+    assert "example" not in repr(page)
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~"])
+def test_a_heading_inside_fenced_code_stays_code(fence: str) -> None:
+    code = f"{fence}markdown\n## Not a section\nplain code\n{fence}\n"
+    text = FRONT + f"## Clinical definition\nBefore.\n\n{code}\nAfter.\n\n## Next\nEnd.\n"
+    page = parse_markdown(text, Path("x.md"))
+    assert [s.heading for s in page.sections] == ["Clinical definition", "Next"]
+    assert page.section("Clinical definition").text == "Before.\n## Not a section plain code\nAfter."
+
+
+def test_inline_markup_becomes_plain_text_and_a_lone_asterisk_stays() -> None:
+    text = FRONT + (
+        "# X\n\nIntro *text*.\n\n## The __short__ version\n"
+        "- In the **STAR*D** study, _most_ improved.\n- An HLA-B*15:02 test comes first.\n"
+    )
+    page = parse_markdown(text, Path("x.md"))
+    assert [(s.heading, s.text) for s in page.sections] == [
+        ("Introduction", "Intro text."),
+        ("The short version", "In the STAR*D study, most improved.\nAn HLA-B*15:02 test comes first."),
+    ]

@@ -1,10 +1,13 @@
-"""Typo correction: length rules, first-letter cost, sound-alikes, splits, prefixes."""
+"""The typo model: length rules, first-letter cost, sound-alikes, splits, prefixes."""
 
 from __future__ import annotations
 
 import pytest
 
-from search.query.correct import build_corrector, deletes, max_typos, phonetic_key
+from search.query.config import load_config
+from search.query.typos import Corrector, build_corrector, deletes, phonetic_key
+
+RULES = load_config().typos
 
 VOCAB = {
     "neuropathy": 50,
@@ -28,13 +31,13 @@ VOCAB = {
 
 
 @pytest.fixture(scope="module")
-def corrector():  # type: ignore[no-untyped-def]
-    return build_corrector(VOCAB)
+def corrector() -> Corrector:
+    return build_corrector(VOCAB, RULES)
 
 
 @pytest.mark.parametrize(("word", "allowed"), [("cat", 0), ("pain", 1), ("migrane", 1), ("nueropathy", 2)])
 def test_length_rules(word: str, allowed: int) -> None:
-    assert max_typos(word) == allowed
+    assert RULES.max_typos(word) == allowed
 
 
 @pytest.mark.parametrize(
@@ -52,32 +55,32 @@ def test_length_rules(word: str, allowed: int) -> None:
         ("slerp", "sleep"),  # keyboard slip
     ],
 )
-def test_corrections(corrector, typed: str, meant: str) -> None:  # type: ignore[no-untyped-def]
+def test_corrections(corrector: Corrector, typed: str, meant: str) -> None:
     assert corrector.correct(typed)[0].word == meant
 
 
-def test_no_typos_on_short_words_and_known_words(corrector) -> None:  # type: ignore[no-untyped-def]
+def test_no_typos_on_short_words_and_known_words(corrector: Corrector) -> None:
     assert corrector.correct("cst") == []
     assert corrector.correct("pain") == []
 
 
-def test_one_typo_ranks_above_two_and_first_letter_costs_more(corrector) -> None:  # type: ignore[no-untyped-def]
+def test_one_typo_ranks_above_two_and_first_letter_costs_more(corrector: Corrector) -> None:
     fixes = corrector.correct("nueropathy")
     assert fixes[0].word == "neuropathy" and fixes[0].distance == 1
     assert [f.word for f in fixes].index("neuropathy") < [f.word for f in fixes].index("enteropathy")
     assert corrector.correct("oain")[0].cost > corrector.correct("paun")[0].cost
 
 
-def test_glued_words_split(corrector) -> None:  # type: ignore[no-untyped-def]
+def test_glued_words_split(corrector: Corrector) -> None:
     assert corrector.correct("nervepain")[0].word == "nerve pain"
 
 
-def test_completions_by_frequency(corrector) -> None:  # type: ignore[no-untyped-def]
+def test_completions_by_frequency(corrector: Corrector) -> None:
     assert corrector.completions("need") == ["needles", "needling"]
     assert corrector.completions("zzz") == []
 
 
-def test_candidates_come_from_the_delete_map(corrector) -> None:  # type: ignore[no-untyped-def]
+def test_candidates_come_from_the_delete_map(corrector: Corrector) -> None:
     # Every correction is reachable through precomputed deletes, not a vocabulary scan.
     assert "neuropathy" in corrector.delete_map["neuropa"]
     assert deletes("abc", 1) == {"abc", "ab", "ac", "bc"}

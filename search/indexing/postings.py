@@ -1,0 +1,119 @@
+"""The postings interface the ranker reads, and the whoosh store behind it.
+
+Ranking sees only `PostingsStore`: vocabulary, document count, field lengths and a term's postings
+per field, with documents as dense positions 0..doc_count-1. Another store (memory-mapped arrays,
+another engine's reader) can replace whoosh here without touching ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from whoosh.reading import IndexReader
+
+from search.errors import IndexError_
+from search.indexing.schema import SCORED_FIELDS
+
+
+@dataclass(frozen=True)
+class TermPostings:
+    """One term's postings: per field, (document positions ascending, term frequencies)."""
+
+    fields: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    docs: frozenset[int] = frozenset()
+
+    @property
+    def df(self) -> int:
+        """Documents holding the term in any field."""
+        return len(self.docs)
+
+
+EMPTY = TermPostings()
+
+
+class PostingsStore(Protocol):
+    """What ranking needs from an index."""
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every indexed term of every scored field."""
+
+    @property
+    def doc_count(self) -> int:
+        """Documents in the index (positions run 0..doc_count-1)."""
+
+    def field_lengths(self, name: str) -> np.ndarray:
+        """Terms per document in one field, by position."""
+
+    def postings(self, term: str) -> TermPostings:
+        """A term's postings in every scored field (EMPTY when no document has it)."""
+
+
+class WhooshPostings:
+    """Postings read from a whoosh reader, decoded once per term and cached."""
+
+    def __init__(self, reader: IndexReader, docnums: Sequence[int]) -> None:
+        self._reader = reader
+        self._docnums = list(docnums)
+        # whoosh doc numbers -> dense positions (deleted documents have none)
+        top = max(self._docnums, default=-1) + 1
+        self._position = np.full(top, -1, dtype=np.int64)
+        self._position[np.asarray(self._docnums, dtype=np.int64)] = np.arange(len(self._docnums))
+        self._cache: dict[str, TermPostings] = {}
+        self._vocabulary = frozenset(term for name in SCORED_FIELDS for term in _field_terms(reader, name))
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every indexed term of every scored field."""
+        return self._vocabulary
+
+    @property
+    def doc_count(self) -> int:
+        """Live documents."""
+        return len(self._docnums)
+
+    def field_lengths(self, name: str) -> np.ndarray:
+        """Terms per document in one field."""
+        return np.array([self._reader.doc_field_length(d, name, 0) for d in self._docnums], dtype=np.float64)
+
+    def postings(self, term: str) -> TermPostings:
+        """Cached postings of a term in every scored field."""
+        cached = self._cache.get(term)
+        if cached is not None:
+            return cached
+        result = self._read(term) if term in self._vocabulary else EMPTY
+        self._cache[term] = result
+        return result
+
+    def _read(self, term: str) -> TermPostings:
+        per_field: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for name in SCORED_FIELDS:
+            if (name, term) not in self._reader:
+                continue
+            ids: list[int] = []
+            weights: list[float] = []
+            try:
+                matcher = self._reader.postings(name, term)
+                while matcher.is_active():
+                    ids.append(matcher.id())
+                    weights.append(matcher.weight())
+                    matcher.next()
+            except Exception as exc:  # whoosh raises many types for damaged files
+                raise IndexError_(
+                    f"the index cannot be read ({type(exc).__name__}: {exc}); run `condsearch index` to rebuild it"
+                ) from None
+            pos = self._position[np.asarray(ids, dtype=np.int64)]
+            keep = pos >= 0
+            per_field[name] = (pos[keep], np.asarray(weights, dtype=np.float64)[keep])
+        seen = [docs for docs, _ in per_field.values()]
+        union = np.unique(np.concatenate(seen)) if seen else np.empty(0, dtype=np.int64)
+        return TermPostings(per_field, frozenset(int(d) for d in union))
+
+
+def _field_terms(reader: IndexReader, name: str) -> list[str]:
+    if name not in reader.indexed_field_names():
+        return []
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name)]

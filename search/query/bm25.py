@@ -1,0 +1,76 @@
+"""BM25F over a postings store: per-field weights and length normalisation, a flat idf."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from search.indexing.postings import PostingsStore, TermPostings
+from search.indexing.schema import SCORED_FIELDS
+from search.query.config import RetrieveRules
+
+
+class Bm25F:
+    """Scores terms for every document; field norms computed once per generation."""
+
+    def __init__(self, store: PostingsStore, rules: RetrieveRules) -> None:
+        self.store = store
+        self.rules = rules
+        self.size = store.doc_count
+        self.norm: dict[str, np.ndarray] = {}
+        for name in SCORED_FIELDS:
+            lengths = store.field_lengths(name)
+            avg = float(lengths.mean()) if self.size and lengths.mean() > 0 else 1.0
+            b = rules.field_b[name]
+            self.norm[name] = 1.0 - b + b * lengths / avg
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every indexed term."""
+        return self.store.vocabulary
+
+    def postings(self, term: str) -> TermPostings:
+        """A term's postings (cached by the store)."""
+        return self.store.postings(term)
+
+    def contains(self, term: str, doc: int) -> bool:
+        """Whether the document has the term in any field."""
+        return doc in self.store.postings(term).docs
+
+    def term_idf(self, term: str) -> float | None:
+        """The idf of a term, or None when no document has it."""
+        df = self.store.postings(term).df
+        return self.idf(df) if df else None
+
+    def idf(self, df: int) -> float:
+        """A flat idf, log(1 + N/df): a word on every page still counts (log 2), never zero.
+
+        BM25's usual idf drops to ~0 for a word on most pages. In a small, single-topic corpus
+        (29 pages, most about mood or pain) that silences the word the user cared about
+        ("depression") and lets an incidental rare word decide (docs/relevance.md).
+        """
+        return math.log(1.0 + self.size / df)
+
+    def term_scores(self, term: str, weights: Mapping[str, float]) -> np.ndarray | None:
+        """BM25F score of one term for every document (None when it occurs nowhere)."""
+        post = self.store.postings(term)
+        if not post.df:
+            return None
+        k1 = self.rules.k1
+        tf = np.zeros(self.size)
+        for name, (docs, freqs) in post.fields.items():
+            tf[docs] += weights[name] * freqs / self.norm[name][docs]
+        scores: np.ndarray = self.idf(post.df) * tf * (k1 + 1.0) / (k1 + tf)
+        return scores
+
+    def matched_fields(self, doc: int, terms: list[str]) -> dict[str, list[str]]:
+        """For one document: which fields each of the given terms occurs in."""
+        out: dict[str, list[str]] = {}
+        for term in terms:
+            for name, (docs, _) in self.store.postings(term).fields.items():
+                i = np.searchsorted(docs, doc)
+                if i < docs.size and docs[i] == doc:
+                    out.setdefault(name, []).append(term)
+        return out

@@ -1,0 +1,185 @@
+"""The Searcher: runs a query through the stages, in order, against the generation in use.
+
+parse -> correct -> expand -> retrieve -> rerank -> confidence -> explain. Serving, analytics,
+the CLI, scripts/calibrate.py and the tests all go through `plan`, `explain` and `search` here,
+so every caller sees the query plan production makes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.pages import Page
+from search.query.confidence import Features, confidence, features, ideal_score, is_broad, shown_confidences
+from search.query.config import RankingConfig, load_config
+from search.query.correct import correct
+from search.query.expand import Plan, expand
+from search.query.explain import did_you_mean, hit
+from search.query.parse import MAX_QUERY_CHARS, parse
+from search.query.pin import named_pages, pin
+from search.query.reload import Generations
+from search.query.rerank import Ranked, rerank
+from search.query.results import SearchResult
+from search.query.retrieve import Candidates, retrieve, top_k
+from search.query.snapshot import Snapshot, open_snapshot
+from search.query.suggest import Suggestion, suggest
+from search.safety import SafetyRules, detect, load_rules, notice, notice_texts
+from search.settings import Settings
+
+WARM_UP_PAGES = 3
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Every stage's output for one query: what the ranker saw and why it answered as it did."""
+
+    plan: Plan
+    candidates: Candidates
+    ranked: Ranked
+    features: tuple[Features, ...]  # per ranked hit
+    confidences: tuple[float, ...]
+    scope: float  # how sure the ranker is that any page answers the query
+    broad: bool  # only site-wide words matched
+
+
+class Searcher:
+    """Answers queries from the current generation, picking up new ones as they appear."""
+
+    def __init__(self, settings: Settings, config: RankingConfig | None = None) -> None:
+        self.settings = settings
+        self.config = config or load_config(settings.ranking_file)
+        self.rules: SafetyRules = load_rules(settings.safety_file)
+        self.notices = notice_texts(settings)
+        self._generations = Generations(settings.index_dir, self._open)
+
+    def _open(self, generation: Path) -> Snapshot:
+        snap = open_snapshot(generation, self.settings.lexicon_dir, self.config)
+        # Answer a few queries before it serves: the first user pays nothing.
+        for page in snap.pages[:WARM_UP_PAGES]:
+            self._search(snap, page.title, 10, 0)
+            self._search(snap, page.title + page.title[-1:], 10, 0)  # a typo: the correction path
+        return snap
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The generation in use."""
+        return self._generations.current
+
+    @property
+    def generation(self) -> str:
+        """The name of the generation in use."""
+        return self.snapshot.generation
+
+    def reload(self) -> bool:
+        """Open the current generation now if it is new; True when it switched."""
+        return self._generations.reload()
+
+    def page(self, slug: str) -> Page | None:
+        """A page of the current generation by slug."""
+        snap = self.snapshot
+        doc = snap.by_slug.get(slug)
+        return snap.pages[doc] if doc is not None else None
+
+    def pages(self) -> tuple[Page, ...]:
+        """Every page of the current generation."""
+        return self.snapshot.pages
+
+    def plan(self, raw: str, snap: Snapshot | None = None) -> Plan:
+        """What a query becomes before retrieval: parse, correct, expand."""
+        snap = snap or self.snapshot
+        cfg = self.config
+        query = parse(raw, cfg.parse)
+        bm25 = snap.bm25
+        corrected = correct(query, snap.corrector, bm25.vocabulary, cfg.expand, snap.ambiguous, snap.bigrams)
+        return expand(corrected, snap.lexicon, bm25.vocabulary, cfg.expand, bm25.term_idf)
+
+    def explain(self, raw: str, depth: int = 10) -> Explanation:
+        """Every stage's output for a query, with each ranked hit's features and confidence."""
+        snap = self.snapshot
+        plan = self.plan(raw, snap)
+        candidates = retrieve(plan, snap.bm25, self.config.retrieve, depth)
+        ranked = rerank(candidates, plan, snap.phrases, self.config.rerank)
+        ideal = ideal_score(snap.bm25, plan)
+        share = self.config.answer.broad_share
+        feats = tuple(features(snap.bm25, plan, ranked, i, ideal, share) for i in range(len(ranked)))
+        confs = tuple(confidence(f, self.config.confidence) for f in feats)
+        scope = confidence(feats[0], self.config.scope) if feats else 0.0
+        broad = bool(feats) and is_broad(snap.bm25, plan, self.config.answer)
+        return Explanation(plan, candidates, ranked, feats, confs, scope, broad)
+
+    @property
+    def unmatched_threshold(self) -> float:
+        """Scope below this marks a query unmatched: the fitted value, unless settings override it."""
+        override = self.settings.unmatched_threshold
+        return self.config.scope.threshold if override is None else override
+
+    def search(self, raw: str, limit: int = 10, offset: int = 0) -> SearchResult:
+        """Rank pages for a query; never raises on odd input."""
+        return self._search(self.snapshot, raw, limit, offset)
+
+    def _search(self, snap: Snapshot, raw: str, limit: int, offset: int) -> SearchResult:
+        started = time.perf_counter()
+        cfg = self.config
+        detection = detect(raw, self.rules)
+        safety = notice(raw, detection.crisis, self.notices)
+        plan = self.plan(raw, snap)
+        candidates = retrieve(plan, snap.bm25, cfg.retrieve, offset + limit)
+        ranked = rerank(candidates, plan, snap.phrases, cfg.rerank)
+        crisis_doc = snap.by_slug.get(self.settings.crisis_page)
+        if crisis_doc is not None and (safety is not None or detection.figure is not None):
+            named = named_pages(plan, snap.titles) if safety is not None else []
+            score = float(candidates.scores[crisis_doc])
+            ranked = pin(ranked, crisis_doc, safety is not None, detection.figure is not None, named, score)
+        ideal = ideal_score(snap.bm25, plan)  # depends on the query only: once, not once per hit
+        share = cfg.answer.broad_share
+        end = min(offset + limit, len(ranked))
+        shown = [features(snap.bm25, plan, ranked, i, ideal, share) for i in range(max(end, min(1, len(ranked))))]
+        broad = bool(shown) and is_broad(snap.bm25, plan, cfg.answer)
+        kind = self._kind(shown[0] if shown else None, broad, safety is not None)
+        confidences = shown_confidences(shown, cfg.confidence, cfg.answer.broad_confidence if kind == "broad" else 1.0)
+        hits = tuple(
+            hit(snap.pages[row.doc], snap.sentences(row.doc), snap.bm25, plan, row, confidences[i])
+            for i, row in enumerate(ranked.hits[:end])
+            if i >= offset
+        )
+        return SearchResult(
+            query=raw,
+            corrected_query=did_you_mean(plan, hits),
+            total=candidates.total,
+            hits=hits,
+            took_ms=(time.perf_counter() - started) * 1000.0,
+            safety=safety,
+            unmatched=kind in ("uncertain", "none"),
+            generation=snap.generation,
+            kind=kind,
+        )
+
+    def _kind(self, top: Features | None, broad: bool, crisis: bool) -> str:
+        """What kind of answer the query gets (see SearchResult.kind)."""
+        if crisis:
+            return "match"  # the notice and the crisis page answer it, whatever else matched
+        if top is None:
+            return "none"
+        if broad:
+            return "broad"
+        return "uncertain" if confidence(top, self.config.scope) < self.unmatched_threshold else "match"
+
+    def suggest(self, raw: str, limit: int = 8) -> list[Suggestion]:
+        """As-you-type completions for a prefix."""
+        snap = self.snapshot
+        rules = self.config.suggest
+        found = suggest(snap.suggestions, snap.corrector, raw[:MAX_QUERY_CHARS], limit)
+        if len(found) < min(limit, rules.fallback_below):
+            # Few completions ("ptsd flashb": no one entry holds both words): offer the titles
+            # BM25F ranks best. Scores only: no phrase stage, snippets or confidence per keystroke.
+            candidates = retrieve(self.plan(raw, snap), snap.bm25, self.config.retrieve, limit)
+            docs = top_k(candidates.scores, limit)
+            have = {(s.slug, s.kind) for s in found}
+            for doc in docs:
+                page = snap.pages[doc]
+                good = candidates.scores[doc] >= rules.fallback_min_ratio * candidates.scores[docs[0]]
+                if (page.slug, "title") not in have and len(found) < limit and good:
+                    found.append(Suggestion(page.title, page.slug, page.title, "title", page.href))
+        return found

@@ -1,0 +1,120 @@
+"""Open one index generation into everything a query needs; swapped whole on reload."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search.analysis import is_stop, surface_words
+from search.errors import IndexError_
+from search.indexing.postings import WhooshPostings
+from search.indexing.store import VOCABULARY, read_manifest, verify_files
+from search.lexicon import Lexicon, load_lexicon
+from search.pages import Page, page_from_dict
+from search.query.bm25 import Bm25F
+from search.query.config import RankingConfig
+from search.query.snippet import Sentences, sentences
+from search.query.suggest import SuggestIndex, build_suggest_index
+from search.query.typos import Corrector, build_corrector
+
+SENTENCE_CACHE = 4096
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One generation's pages, scorer, typo model, lexicon and suggestion index."""
+
+    generation: str
+    bm25: Bm25F
+    pages: tuple[Page, ...]
+    phrases: tuple[tuple[str, ...], ...]  # each page's names, lower-cased, for the phrase stage
+    titles: tuple[tuple[frozenset[str], ...], ...]  # each page's title and aliases as word sets
+    bigrams: frozenset[tuple[str, str]]  # neighbouring words of page names and lexicon terms
+    corrector: Corrector
+    lexicon: Lexicon
+    suggestions: SuggestIndex
+    ambiguous: frozenset[str]
+    by_slug: dict[str, int]
+    # Snippet sentences with their stems, computed the first time a page is shown (bounded).
+    sentence_cache: dict[int, Sentences] = field(default_factory=dict, compare=False, repr=False)
+
+    def sentences(self, doc: int) -> Sentences:
+        """A page's snippet sentences, from the bounded cache."""
+        cached = self.sentence_cache.get(doc)
+        if cached is None:
+            if len(self.sentence_cache) >= SENTENCE_CACHE:
+                self.sentence_cache.clear()  # simple and bounded: a busy corpus refills what it shows
+            cached = self.sentence_cache[doc] = sentences(self.pages[doc])
+        return cached
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in surface_words(text) if not is_stop(w))
+
+
+def _bigrams(texts: list[str]) -> frozenset[tuple[str, str]]:
+    """Pairs of neighbouring content words: the context that lets a real word be corrected."""
+    pairs: set[tuple[str, str]] = set()
+    for text in texts:
+        words = [w for w in surface_words(text) if not is_stop(w)]
+        pairs.update(pairwise(words))
+    return frozenset(pairs)
+
+
+def ambiguous_abbreviations(pages: list[Page], lowercase: set[str]) -> frozenset[str]:
+    """All-caps aliases that are also everyday words in the prose ("SAD" / "sad"): case-sensitive."""
+    return frozenset(
+        alias.lower()
+        for page in pages
+        for alias in page.aliases
+        if alias.isupper() and alias.isalpha() and alias.lower() in lowercase
+    )
+
+
+def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig) -> Snapshot:
+    """Open and check one generation, and build its query-time structures."""
+    manifest = read_manifest(generation)
+    verify_files(generation, manifest)
+    try:
+        reader = whoosh_index.open_dir(str(generation)).reader()
+        docnums: list[int] = []
+        pages: list[Page] = []
+        for docnum, stored in reader.iter_docs():
+            docnums.append(docnum)
+            pages.append(page_from_dict(json.loads(stored["page"])))
+        vocabulary = json.loads((generation / VOCABULARY).read_text(encoding="utf-8"))
+        bm25 = Bm25F(WhooshPostings(reader, docnums), config.retrieve)
+    except Exception as exc:  # whoosh raises many types for a damaged generation
+        raise IndexError_(
+            f"index generation {str(generation)!r} cannot be read ({type(exc).__name__}: {exc}); "
+            "run `condsearch index` to rebuild it"
+        ) from None
+    if len(pages) != len(manifest["pages"]):
+        raise IndexError_(
+            f"index generation {str(generation)!r} holds {len(pages)} pages but its manifest lists "
+            f"{len(manifest['pages'])}; run `condsearch index` to rebuild it"
+        )
+    counts: Counter[str] = Counter(vocabulary["counts"])
+    ambiguous = ambiguous_abbreviations(pages, set(vocabulary["lowercase"]))
+    lexicon = load_lexicon(lexicon_dir, pages, ambiguous)
+    for word in lexicon.words:
+        counts[word] += 1
+    return Snapshot(
+        generation=generation.name,
+        bm25=bm25,
+        pages=tuple(pages),
+        phrases=tuple(tuple(s.lower() for s in page.names) for page in pages),
+        titles=tuple(tuple(_words(t) for t in (page.title, *page.aliases)) for page in pages),
+        bigrams=_bigrams([name for page in pages for name in page.names] + sorted(lexicon.phrases)),
+        # A word the pages use is English here, whatever else the Spanish lexicon says of it.
+        corrector=build_corrector(counts, config.typos, lexicon.foreign - set(vocabulary["counts"])),
+        lexicon=lexicon,
+        suggestions=build_suggest_index(pages),
+        ambiguous=ambiguous,
+        by_slug={page.slug: doc for doc, page in enumerate(pages)},
+    )

@@ -1,0 +1,53 @@
+"""Debian's Chromium driven by Playwright, headless.
+
+A test module uses the fixtures by importing them: `from tests.support.browser import page as page` (and `browser`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright import sync_api as playwright_api
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[playwright_api.Browser]:
+    """One Chromium per test module."""
+    assert CHROMIUM, "Chromium is not installed: `bash scripts/test.sh` installs it (apt-get install chromium)"
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
+    """A page in a fresh context; the test fails if the page logs a script error."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    opened.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield opened
+    context.close()
+    assert not errors, errors
+
+
+def dialogs_of(page: playwright_api.Page) -> list[str]:
+    """The messages of every dialog (alert, confirm) the page opens from now on; each is dismissed."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return dialogs
