@@ -23,7 +23,12 @@ sys.path.insert(0, str(ROOT))
 from search.safety import check, load_rules  # noqa: E402
 from search.settings import Settings  # noqa: E402
 
-TABLES = [ROOT / "tests" / "relevance" / "safety" / "set-a.tsv", ROOT / "tests" / "relevance" / "safety.tsv"]
+TABLES = [
+    ROOT / "tests" / "relevance" / "safety" / "set-a.tsv",
+    ROOT / "tests" / "relevance" / "safety" / "set-c.tsv",
+    ROOT / "tests" / "relevance" / "safety" / "set-d.tsv",
+    ROOT / "tests" / "relevance" / "safety.tsv",
+]
 
 
 def queries(path: Path) -> list[str]:

@@ -198,11 +198,13 @@ def main() -> None:
     s = predict(scope_model, x)
     print("\nscope threshold: in-scope flagged per kind / out-of-scope flagged (queries with hits)")
     chosen = 0.0
-    for t in np.arange(0.05, 0.96, 0.05):
+    for t in np.arange(0.01, 0.96, 0.01):
         flagged_in = float(((s < t) & (in_scope == 1)).sum() / max(1, in_scope.sum()))
         flagged_out = float(((s < t) & (in_scope == 0)).sum() / max(1, (1 - in_scope).sum()))
         if flagged_in <= IN_SCOPE_TARGET:
             chosen = float(t)
+        if round(t * 100) % 5:
+            continue  # every threshold is tried; every fifth is printed
         worst = max(
             ((kinds == k) & (in_scope == 1) & (s < t)).sum() / max(1, ((kinds == k) & (in_scope == 1)).sum())
             for k in set(kinds)

@@ -41,7 +41,7 @@ KINDS = [
     ("Spanish", "meaning-a/spanish.tsv", "meaning-b/spanish.tsv"),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
-SAFETY = [("A (tuning)", REL / "safety/set-a.tsv"), ("C (tuning)", REL / "safety/set-c.tsv")]
+SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in ("A", "C", "D")]
 SAFETY += [("B (independent)", IND / "safety-b.tsv")]
 
 

@@ -71,7 +71,7 @@ UNMATCHED: dict[str, tuple[tuple[str, int], ...]] = {
     "appendicitis": (("appendicitis", 8), ("appendicits", 1)),
     "earwax": (("earwax", 6),),
     # These find pages, but below the unmatched threshold: the nearest page is named.
-    "flu shot": (("flu shot", 30), ("shot flu", 8)),
+    "knee replacement": (("knee replacement", 30), ("replacement knee", 8)),
     "cold sore": (("cold sore", 20), ("cold sores", 6)),
 }
 # Below k: counted, never shown.

@@ -89,6 +89,7 @@ class SearchResponse(BaseModel):
         description='"match": a page answers it; "broad": only site-wide words matched ("ketamine"), an overview '
         'of the pages that fit; "uncertain": the closest pages, none fits well; "none": nothing matched.'
     )
+    hint: str | None = Field(None, description="For a broad answer: what would narrow it down.")
     hits: list[HitOut]
     safety: SafetyOut | None
     suggestions: list[SuggestionPageOut]

@@ -24,6 +24,7 @@ class Corrected:
     corrections: tuple[tuple[str, str], ...]
     words: tuple[str, ...]  # the content words with the best correction of each applied
     unusable: tuple[str, ...]  # typed words nothing in the index could stand for
+    misspelled: int = 0  # corrected words that are no word of the language: truly misspelled
 
 
 def _correction_alt(word: str, fix: Correction, weights: ExpandWeights) -> Alt:
@@ -35,6 +36,10 @@ def _correction_alt(word: str, fix: Correction, weights: ExpandWeights) -> Alt:
         weight = {1: weights.one_typo, 2: weights.two_typos}.get(fix.distance, weights.more_typos)
     terms = tuple(stem(w) for w in fix.word.split() if not is_stop(w))
     return Alt(terms, weight, Origin.CORRECTED, word, fix.word)
+
+
+# A neighbour this common in English ("back", "after") says too little to justify a correction.
+CONTEXT_MAX_ZIPF = 5.0
 
 
 def is_real_word(word: str, language: str, min_zipf: float) -> bool:
@@ -60,6 +65,7 @@ def correct(
     corrections: list[tuple[str, str]] = []
     best_words: list[str] = []
     unusable: list[str] = []
+    misspelled = 0
     content = list(query.content)
     for i, word in enumerate(content):
         term = stem(word)
@@ -85,8 +91,12 @@ def correct(
         if not known:
             fixes = corrector.correct(word, language=query.language)
             if fixes and real(word):
+                # Context is a neighbouring word that means something ("migraine", not "after").
                 near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
+                near = {n for n in near if n not in KEEP_WORDS and zipf(n, "en") < CONTEXT_MAX_ZIPF}
                 fixes = [f for f in fixes if _variant(word, f.word) or _in_context(f.word, near, bigrams)]
+            elif fixes:
+                misspelled += 1
             alts.extend(_correction_alt(word, fix, weights) for fix in fixes)
             if fixes:
                 corrections.append((word, fixes[0].word))
@@ -101,7 +111,7 @@ def correct(
             clauses.append(Clause(tuple(_dedupe(alts)), word))
         else:
             unusable.append(word)
-    return Corrected(query, tuple(clauses), tuple(corrections), tuple(best_words), tuple(unusable))
+    return Corrected(query, tuple(clauses), tuple(corrections), tuple(best_words), tuple(unusable), misspelled)
 
 
 def _completions(word: str, known: bool, corrector: Corrector, weights: ExpandWeights, language: str) -> list[Alt]:

@@ -25,6 +25,7 @@ class Plan:
     phrase_texts: tuple[tuple[str, float], ...]
     unusable: tuple[str, ...] = ()  # typed words nothing in the index or lexicon could stand for
     suggested_text: str = ""  # every typed word, negations kept, corrections applied: "did you mean"
+    misspelled: int = 0  # corrected words that are no word of the language
 
     @property
     def long(self) -> bool:
@@ -59,6 +60,7 @@ def expand(
         phrase_texts=tuple(phrase_texts),
         unusable=tuple(w for w in corrected.unusable if w not in covered),
         suggested_text=suggested,
+        misspelled=corrected.misspelled,
     )
 
 

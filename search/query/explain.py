@@ -11,6 +11,9 @@ from search.query.rerank import RankedHit
 from search.query.results import Hit, Matched
 from search.query.snippet import Sentences, snippet
 
+# A description is offered "did you mean" only when at least this many words were truly misspelled.
+LONG_MISSPELLED = 2
+
 
 def hit(page: Page, sentences: Sentences, bm25: Bm25F, plan: Plan, row: RankedHit, confidence: float) -> Hit:
     """A ranked page as a result, with what matched and how sure the ranker is."""
@@ -44,4 +47,6 @@ def did_you_mean(plan: Plan, hits: tuple[Hit, ...]) -> str | None:
     """The corrected query, when a correction is what found the top hit."""
     if not plan.corrections or not hits or not hits[0].matched.corrections:
         return None
+    if plan.long and plan.misspelled < LONG_MISSPELLED:
+        return None  # one slip in a story is not worth echoing the whole story back
     return plan.suggested_text or None

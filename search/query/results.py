@@ -50,3 +50,4 @@ class SearchResult:
     # "match": a page answers it; "broad": only site-wide words ("ketamine"), an overview of the
     # pages that fit; "uncertain": the closest pages, but none fits; "none": nothing matched.
     kind: str = "match"
+    hint: str | None = None  # what would narrow a broad answer

@@ -29,6 +29,7 @@ from search.safety import SafetyRules, detect, load_rules, notice, notice_texts
 from search.settings import Settings
 
 WARM_UP_PAGES = 3
+BROAD_HINT = "These words are on most pages: add a symptom, a condition or a medicine to find the one that fits."
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,14 @@ class Searcher:
 
     def _open(self, generation: Path) -> Snapshot:
         snap = open_snapshot(generation, self.settings.lexicon_dir, self.config)
-        # Answer a few queries before it serves: the first user pays nothing.
+        # Answer a few queries of every kind before it serves: the first user pays nothing.
         for page in snap.pages[:WARM_UP_PAGES]:
             self._search(snap, page.title, 10, 0)
             self._search(snap, page.title + page.title[-1:], 10, 0)  # a typo: the correction path
+        story = " ".join(page.summary for page in snap.pages[:WARM_UP_PAGES])
+        for text in (story, "me duelen los pies en la noche", "nuerop"):  # description, Spanish, typing typo
+            self._search(snap, text, 10, 0)
+        snap.corrector.warm()
         return snap
 
     @property
@@ -154,6 +159,7 @@ class Searcher:
             unmatched=kind in ("uncertain", "none"),
             generation=snap.generation,
             kind=kind,
+            hint=BROAD_HINT if kind == "broad" else None,
         )
 
     def _kind(self, top: Features | None, broad: bool, crisis: bool) -> str:

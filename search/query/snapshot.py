@@ -10,7 +10,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.analysis import is_stop, surface_words
+from search.analysis import KEEP_WORDS, is_stop, surface_words
 from search.errors import IndexError_
 from search.indexing.postings import WhooshPostings
 from search.indexing.store import VOCABULARY, read_manifest, verify_files
@@ -61,7 +61,7 @@ def _bigrams(texts: list[str]) -> frozenset[tuple[str, str]]:
     """Pairs of neighbouring content words: the context that lets a real word be corrected."""
     pairs: set[tuple[str, str]] = set()
     for text in texts:
-        words = [w for w in surface_words(text) if not is_stop(w)]
+        words = [w for w in surface_words(text) if not is_stop(w) and w not in KEEP_WORDS]
         pairs.update(pairwise(words))
     return frozenset(pairs)
 

@@ -198,6 +198,12 @@ class Corrector:
         ranked = sorted(best, key=lambda w: (best[w], -self.counts[w], w))
         return ranked[:limit]
 
+    def warm(self, lengths: range = range(3, 13)) -> None:
+        """Build the prefix tables of the usual unfinished-word lengths before the first request."""
+        for length in lengths:
+            if length not in self.prefix_tables:
+                self.prefix_tables[length] = _prefix_table(self.sorted_words, length)
+
     def completions(self, prefix: str, limit: int = 6, language: str = "en") -> list[str]:
         """Known words that start with `prefix`, most frequent first (the prefix excluded)."""
         start = bisect_left(self.sorted_words, prefix)

@@ -5,8 +5,8 @@ for letters are read as letters ("k1ll"), neighbours that make one pattern word 
 word ("kill my self", "sui cide", starred-out "s*icidal"), Spanish verbs shed their enclitic
 pronouns ("matarme" -> "me matar") and joined-up phrases are cut ("killmyself", "mequiero"). Each word is mapped to the
 pattern words it can stand for (see rules.py), and patterns are matched in order with small gaps.
-A figure of speech or condition name cancels only the crisis match whose words it overlaps, so
-"my back is killing me and I want to die" is still a crisis.
+A figure of speech or condition name cancels only a crisis match one of whose matched words it
+covers, so "my back is killing me and I want to die" is still a crisis.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from search.analysis import tokens
+from search.analysis import fold, tokens
 from search.safety.morphology import unleet
 from search.safety.rules import Pattern, SafetyRules
 
@@ -56,9 +56,28 @@ _CLITICS = frozenset(["lo", "la", "le", "los", "las", "les"])
 _CENSOR = frozenset("*!@#$%^&?+=~")
 
 
+_FOLDED: dict[int, str] = {}  # a non-ASCII character -> its folded letter, where that is one ASCII letter
+
+
+def _plain(text: str) -> str:
+    """The text with each accented letter folded in place ("ñ" -> "n"), so the tokenizer takes its fast path.
+
+    Only one-for-one replacements, so every offset stays the same; other characters are kept.
+    """
+    if text.isascii():
+        return text
+    if len(_FOLDED) > 10_000:
+        _FOLDED.clear()
+    for char in set(text):
+        if not char.isascii() and ord(char) not in _FOLDED:
+            folded = fold(char)
+            _FOLDED[ord(char)] = folded if len(folded) == 1 and folded.isascii() else char
+    return text.translate(_FOLDED)
+
+
 def _words(text: str, rules: SafetyRules) -> list[_Word]:
     """The query as matching sees it: normalised words, each with its span in the query's words."""
-    found = tokens(text)
+    found = tokens(_plain(text))
     raw = [unleet(t.word) for t in found]
     also: list[tuple[str, ...]] = [() for _ in raw]
     for i in range(len(raw) - 1):
@@ -96,32 +115,41 @@ def _ids(word: _Word, rules: SafetyRules) -> frozenset[int]:
     return ids - rules.reflexive if word.object else ids
 
 
-def _spans(pattern: Pattern, ids: Sequence[frozenset[int]]) -> list[tuple[int, int]]:
-    """Every (first, last) position span where the pattern matches, one per starting word."""
+def _spans(pattern: Pattern, ids: Sequence[frozenset[int]]) -> list[tuple[int, ...]]:
+    """Every match of the pattern, one per starting word: the positions of the words it matched, in order."""
     slots = pattern.slots
     n = len(ids)
 
-    def rest(k: int, prev: int) -> int:
-        """The last position of slots[k:] matched after position prev, or -1."""
+    def rest(k: int, prev: int) -> tuple[int, ...] | None:
+        """The positions of slots[k:] matched after position prev, or None."""
         if k == len(slots):
-            return prev
+            return ()
         slot = slots[k]
         for pos in range(prev + 1, min(n, prev + 2 + slot.gap)):
             if slot.ids & ids[pos]:
-                end = rest(k + 1, pos)
-                if end >= 0:
-                    return end
-        return rest(k + 1, prev) if slot.optional else -1
+                tail = rest(k + 1, pos)
+                if tail is not None:
+                    return (pos, *tail)
+        return rest(k + 1, prev) if slot.optional else None
 
     first = slots[0].ids
-    return [(start, end) for start in range(n) if first & ids[start] and (end := rest(1, start)) >= 0]
+    return [(start, *tail) for start in range(n) if first & ids[start] and (tail := rest(1, start)) is not None]
 
 
 def _candidates(
-    patterns: Sequence[Pattern], anchor: Mapping[int, tuple[int, ...]], present: frozenset[int]
+    anchor: Mapping[int, tuple[int, ...]], checks: Sequence[tuple[frozenset[int], ...]], present: frozenset[int]
 ) -> list[int]:
+    """The patterns whose every required slot has a word of the query, in rule order."""
     found = {n for wid in present for n in anchor.get(wid, ())}
-    return sorted(n for n in found if all(req & present for req in patterns[n].required))
+    out = []
+    for n in found:
+        for req in checks[n]:
+            if req.isdisjoint(present):
+                break
+        else:
+            out.append(n)
+    out.sort()
+    return out
 
 
 def detect(text: str, rules: SafetyRules) -> Detection:
@@ -132,22 +160,23 @@ def detect(text: str, rules: SafetyRules) -> Detection:
     if not present:
         return Detection(None, None)
 
-    def match(pattern: Pattern, span: tuple[int, int]) -> Match:
-        return Match(
-            pattern.category, pattern.language, pattern.phrase, (words[span[0]].first, words[span[1]].last + 1)
-        )
+    def match(pattern: Pattern, at: tuple[int, ...]) -> Match:
+        return Match(pattern.category, pattern.language, pattern.phrase, (words[at[0]].first, words[at[-1]].last + 1))
 
-    figures: list[tuple[Pattern, tuple[int, int]]] = []
-    for n in _candidates(rules.figures, rules.figure_anchor, present):
-        figures.extend((rules.figures[n], span) for span in _spans(rules.figures[n], ids))
-    cancelled_by: tuple[Pattern, tuple[int, int]] | None = None
-    for n in _candidates(rules.crisis, rules.crisis_anchor, present):
+    # A figure cancels a crisis match when it covers one of the words that match matched ("killing me"
+    # in "my back is killing me"), not merely a word in a gap of it ("hay que tomar" in "cuánto cloro
+    # hay que tomar para morir").
+    figures: list[tuple[Pattern, tuple[int, ...]]] = []
+    for n in _candidates(rules.figure_anchor, rules.figure_checks, present):
+        figures.extend((rules.figures[n], at) for at in _spans(rules.figures[n], ids))
+    cancelled_by: tuple[Pattern, tuple[int, ...]] | None = None
+    for n in _candidates(rules.crisis_anchor, rules.crisis_checks, present):
         pattern = rules.crisis[n]
-        for a, b in _spans(pattern, ids):
-            blocker = next(((f, (c, d)) for f, (c, d) in figures if c <= b and a <= d), None)
+        for at in _spans(pattern, ids):
+            blocker = next(((f, fat) for f, fat in figures if any(fat[0] <= pos <= fat[-1] for pos in at)), None)
             if blocker is None:
                 shown = cancelled_by or (figures[0] if figures else None)
-                return Detection(match(pattern, (a, b)), match(*shown) if shown else None)
+                return Detection(match(pattern, at), match(*shown) if shown else None)
             cancelled_by = cancelled_by or blocker
     shown = cancelled_by or (figures[0] if figures else None)
     return Detection(None, match(*shown) if shown else None)

@@ -9,7 +9,8 @@ infinitive, gerund or imperative carrying pronouns is split ("matarme" -> "me" +
 "me quiero matar", so one pattern covers both word orders.
 
 `sound_key` is a spelling-insensitive key used for typos by ear ("suiside", "kiero", "bida",
-"kil"): qu/k/hard c, soft c/z/s and b/v fall together and doubled consonants collapse.
+"kil", "pastiyas", "rists"): qu/k/hard c, soft c/z/s, b/v and ll/y between vowels fall together,
+a silent w or k before r or n at the start is dropped and doubled consonants collapse.
 """
 
 from __future__ import annotations
@@ -184,6 +185,8 @@ _QU = re.compile(r"qu(?=[eiy])")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _HARD_C = re.compile(r"c(?!h)")
 _DOUBLE = re.compile(r"([b-df-hj-np-tv-z])\1+")  # consonants only: "noose" is not "nose"
+_YEISMO = re.compile(r"(?<=[aeiou])y(?=[aeiou])")  # "pastiyas" = "pastillas", "cabayo" = "caballo"
+_SILENT = re.compile(r"^(?:w(?=r)|k(?=n))")  # "rists" = "wrists", "nife" = "knife"
 
 
 @lru_cache(maxsize=100_000)
@@ -193,15 +196,24 @@ def sound_key(word: str) -> str:
     key = _SOFT_C.sub("s", key)
     key = _HARD_C.sub("k", key)
     key = key.replace("z", "s").replace("v", "b").replace("ph", "f").replace("ck", "k")
+    key = _SILENT.sub("", _YEISMO.sub("l", key))
+    key = key.replace("np", "mp").replace("nb", "mb")  # "conpre" = "compre", "enbolsar" = "embolsar"
     return _DOUBLE.sub(r"\1", key)
 
 
+_UNIT = re.compile(r"\d+[a-z]{1,3}")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"})
 
 
 def unleet(word: str) -> str:
-    """Digits written for letters in a word that has letters ("k1ll" -> "kill", "su1c1d3" -> "suicide")."""
-    if word.isalpha() or word.isdigit() or "." in word or not any(c.isalpha() for c in word):
+    """Digits written for letters in a word that has letters ("k1ll" -> "kill", "su1c1d3" -> "suicide").
+
+    Not in a number with its unit ("3am", "20mg", "10th") nor a word of one letter and digits
+    ("f4", "x10"): a time, a dose, a floor, a key name.
+    """
+    if word.isalpha() or word.isdigit() or "." in word or sum(c.isalpha() for c in word) < 2:
+        return word
+    if _UNIT.fullmatch(word):
         return word
     return word.translate(_LEET)
 

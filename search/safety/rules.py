@@ -5,11 +5,13 @@ and English (`en`), Spanish (`es`) and language-neutral (`any`) patterns; the sy
 at the top of the YAML. Here each pattern becomes a tuple of slots (alternative words, optional or
 not, and how many other words may stand before it); every word of every pattern gets a vocabulary
 id, and a query word is mapped once to the ids it can stand for (by stem or English irregular
-form, by Spanish verb form, by sound, or with a typo), so that detection only compares ints.
+form, by Spanish verb form, by sound, with a typo, as a number, or through chat shorthand), so
+that detection only compares ints.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +30,19 @@ KINDS = {"crisis": "crisis", "figures": "figure"}
 SLOT = re.compile(r"\{([^{}]*)\}")
 SLOT_REF = re.compile(r"([=~]?)\{([A-Za-z]+)\}")
 _CACHE_LIMIT = 50_000
+# Everyday query words that make poor anchors for a pattern (speed only: see `_index`).
+_COMMON_WORDS = """
+going gonna after when once before since until year years time times work take know make last want
+need feel feeling day days night nights week weeks today now think thinking keep still even never
+always every again pain life people help anymore back good better much many more said says tell told
+long way thing things something nothing anything everything everyone someone come went give left
+right first around down dont cant wont didnt doesnt isnt well able being done sure most other para
+este esta estar estoy hacer tener tengo como pero porque cuando todo todos todas nada mucho muy mas
+hay vaya vayan haya sea ser fue donde algo desde hasta sobre entre siempre nunca tiempo dias vida
+dolor
+"""
+_COMMON = frozenset(_COMMON_WORDS.split())
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|mg|s|x)?")
 # Short words that may glue other words together in a joined-up query ("wanttodie", "quieromorir").
 _GLUE_ES = frozenset(
     ["a", "de", "el", "la", "lo", "le", "me", "se", "te", "nos", "mi", "que", "y", "ya", "no", "yo", "en", "con"]
@@ -79,13 +94,18 @@ class SafetyRules:
     swaps: Mapping[str, tuple[tuple[str, int], ...]]  # sorted letters -> four- and five-letter words
     by_length: Mapping[str, tuple[tuple[str, ...], tuple[int, ...]]]  # first letter + length -> words of 6+
     crisis_anchor: Mapping[int, tuple[int, ...]]  # id -> crisis patterns whose anchor slot holds it
+    crisis_checks: tuple[tuple[frozenset[int], ...], ...]  # per pattern: its other required slots, rarest first
     figure_anchor: Mapping[int, tuple[int, ...]]
+    figure_checks: tuple[tuple[frozenset[int], ...], ...]
     reflexive: frozenset[int]  # ids of the loose pronouns me/te/nos: dropped when they are objects
     joinable: frozenset[str]  # pattern words of five letters or more, as written and by sound
     pieces: frozenset[str]  # words a joined-up query word may be cut into
     content: frozenset[str]  # the crisis words among them
     sound_pieces: frozenset[str]  # the same by sound, with the Spanish verb forms: "nokiero" = no + kiero
     sound_content: frozenset[str]
+    # 6+ letter loose words by sound key, for one typo after spelling by ear
+    by_sound: Mapping[str, tuple[tuple[str, ...], tuple[int, ...]]] = field(default_factory=dict)
+    shorthand: Mapping[str, str] = field(default_factory=dict)  # chat shorthand -> its word ("q" -> "que")
     _cache: dict[str, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
     _split_cache: dict[str, tuple[str, ...] | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -95,6 +115,11 @@ class SafetyRules:
         if hit is not None:
             return hit
         found: set[int] = set(self.by_form.get(word, ()))
+        if _NUMBER.fullmatch(word):  # any number written in digits stands for `#` ("30", "10th", "500mg")
+            found.update(self.by_form.get("#", ()))
+            # and a count of ten or more for `##` ("30", not "2" or "20mg"); by length: no int() of 5000 digits
+            if word.isdigit() and len(word.lstrip("0")) >= 2:
+                found.update(self.by_form.get("##", ()))
         for key in word_keys(word, self.morphology):
             found.update(self.by_key.get(key, ()))
         if len(word) >= 4 and word not in self.by_form and not self.morphology.spanish_lemmas(word):
@@ -105,6 +130,18 @@ class SafetyRules:
                 if texts:
                     hits = process.extract(word, texts, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None)
                     found.update(wids[n] for _, _, n in hits)
+            key = sound_key(word)
+            if len(key) >= 8:  # one typo after spelling by ear, in long words: "desaparesr" = "desaparecer"
+                for length in (len(key) - 1, len(key), len(key) + 1):
+                    keys, wids = self.by_sound.get(f"{key[0]}{length}", ((), ()))
+                    if keys:
+                        hits = process.extract(
+                            key, keys, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
+                        )
+                        found.update(wids[n] for _, _, n in hits)
+        alias = self.shorthand.get(word)
+        if alias is not None:  # "q" = "que", "abt" = "about"
+            found.update(self.ids(alias))
         result = frozenset(found)
         if len(self._cache) > _CACHE_LIMIT:
             self._cache.clear()
@@ -147,7 +184,12 @@ class SafetyRules:
 
 
 def _cut(word: str, pieces: frozenset[str], content: frozenset[str]) -> tuple[str, ...] | None:
-    """The fewest known pieces that make up a word, if one of them is a crisis word of four letters or more."""
+    """The fewest known pieces that make up a word, if they are crisis words rather than the syllables of one.
+
+    A crisis word of four letters or more must be among them, crisis words must make most of the
+    word ("killmyself", "iwanttodie", "mequiero"), and a piece of one letter can only be "i" first or
+    a vowel between two others: "depression" is not "de press i on", "worthless" not "worth le ss".
+    """
     best: dict[int, tuple[str, ...]] = {0: ()}
     for start in range(len(word)):
         if start not in best:
@@ -157,7 +199,14 @@ def _cut(word: str, pieces: frozenset[str], content: frozenset[str]) -> tuple[st
             if piece in pieces and (end not in best or len(best[end]) > len(best[start]) + 1):
                 best[end] = (*best[start], piece)
     parts = best.get(len(word))
-    if parts and len(parts) > 1 and any(p in content and len(p) >= 4 for p in parts):
+    if not parts or len(parts) < 2:
+        return None
+    last = len(parts) - 1
+    for n, part in enumerate(parts):
+        if len(part) == 1 and not (part == "i" and n == 0) and not (part in "aeoy" and 0 < n < last):
+            return None
+    found = [len(p) for p in parts if p in content and len(p) >= 3]
+    if found and max(found) >= 4 and sum(found) * 5 >= len(word) * 3:
         return parts
     return None
 
@@ -200,6 +249,7 @@ class _Compiler:
         self.words: list[_Word] = []
         self.word_id: dict[_Word, int] = {}
         self.folded: dict[str, list[str]] = {}
+        self.compiled: dict[tuple[str, str, str], frozenset[int]] = {}
         self.slots = self._slots()
         self.max_gap = self._int("max_gap", 3)
         self.wide_gap = self._int("wide_gap", 8)
@@ -329,6 +379,10 @@ class _Compiler:
 
     def alternatives(self, body: str, kind: str, where: str, phrase: str, language: str = "any") -> frozenset[int]:
         """The vocabulary ids of one slot's alternatives ({slots} are already written out)."""
+        key = (body, kind, language)
+        known = self.compiled.get(key)
+        if known is not None:  # the same slot in another expansion of the phrase
+            return known
         ids: set[int] = set()
         for text in body.split("|"):
             if not text:
@@ -336,8 +390,8 @@ class _Compiler:
             if "{" in text or "}" in text:
                 fix = "write {name} with a letters-only name"
                 raise self.fail(where, f'cannot read the slot "{text}" in "{phrase}"', fix, phrase)
-            if text == "$":
-                ids.add(self.word("$", True))
+            if text in ("$", "#", "##"):  # the end of the query; a number written in digits (of 10 or more)
+                ids.add(self.word(text, True))
                 continue
             exact = text.startswith("=") or (kind == "figure" and not text.startswith("~"))
             written = text.lstrip("=~")
@@ -352,7 +406,8 @@ class _Compiler:
                     phrase,
                 )
             ids.add(self.word(folded[0], exact, language))
-        return frozenset(ids)
+        self.compiled[key] = frozenset(ids)
+        return self.compiled[key]
 
     def section(self, name: str) -> list[Pattern]:
         kind = KINDS[name]
@@ -394,6 +449,24 @@ class _Compiler:
                     seen[phrase] = f"{where}.{language}"
                     patterns.extend(self.patterns(kind, str(category), language, phrase))
         return patterns
+
+    def shorthand(self) -> dict[str, str]:
+        """Chat shorthand read as the word it stands for: `shorthand: {q: que, abt: about}`."""
+        raw = self.data.get("shorthand") or {}
+        if not isinstance(raw, dict):
+            raise self.fail("shorthand", "must map a short form to the word it stands for", "e.g. `q: que`")
+        out: dict[str, str] = {}
+        for short, word in raw.items():
+            short_words, long_words = surface_words(str(short)), surface_words(str(word))
+            if len(short_words) != 1 or len(long_words) != 1:
+                raise self.fail(
+                    f"shorthand.{short}",
+                    f"`{short}: {word}` must be one word for one word",
+                    "e.g. `q: que`",
+                    f"{short}:",
+                )
+            out[short_words[0]] = long_words[0]
+        return out
 
     def morphology(self) -> Morphology:
         english = self.data.get("english") or {}
@@ -511,20 +584,30 @@ def _expand(group: str) -> list[list[tuple[str, bool]]]:
     return result
 
 
-def _index(patterns: Iterable[Pattern], words: tuple[_Word, ...]) -> dict[int, tuple[int, ...]]:
-    """Each pattern under the words of its rarest required slot, so that few patterns are tried.
+def _index(
+    patterns: Iterable[Pattern], words: tuple[_Word, ...]
+) -> tuple[dict[int, tuple[int, ...]], tuple[tuple[frozenset[int], ...], ...]]:
+    """Each pattern under the words of its rarest required slot, so that few patterns are tried,
+    and the other required slots of each pattern, rarest first, to rule a pattern out early.
 
-    Short and function words ("a", "to", "me", "$") are common in queries: a slot of them costs more.
+    Short and function words ("a", "to", "me", "$") are common in queries: a slot of them costs more,
+    and so does a slot of everyday words ("going", "after", "para"), which speed alone is about.
     """
 
     def cost(slot: frozenset[int]) -> int:
-        return sum(100 if len(words[w].text) <= 3 or words[w].text in STOP_WORDS else 1 for w in slot)
+        return sum(
+            100 if len(words[w].text) <= 3 or words[w].text in STOP_WORDS else 60 if words[w].text in _COMMON else 1
+            for w in slot
+        )
 
     anchor: dict[int, list[int]] = {}
+    checks: list[tuple[frozenset[int], ...]] = []
     for n, pattern in enumerate(patterns):
-        for wid in min(pattern.required, key=cost):
+        ranked = sorted(pattern.required, key=cost)
+        for wid in ranked[0]:
             anchor.setdefault(wid, []).append(n)
-    return {wid: tuple(ns) for wid, ns in anchor.items()}
+        checks.append(tuple(ranked[1:]))
+    return {wid: tuple(ns) for wid, ns in anchor.items()}, tuple(checks)
 
 
 def load_rules(path: Path) -> SafetyRules:
@@ -541,17 +624,20 @@ def load_rules(path: Path) -> SafetyRules:
     crisis = compiler.section("crisis")
     figures = compiler.section("figures") if data.get("figures") is not None else []
     words = tuple(compiler.words)
-    return _assemble(crisis, figures, words, morphology)
+    rules = _assemble(crisis, figures, words, morphology)
+    return dataclasses.replace(rules, shorthand=compiler.shorthand())
 
 
 def _assemble(
     crisis: list[Pattern], figures: list[Pattern], words: tuple[_Word, ...], morphology: Morphology
 ) -> SafetyRules:
+    crisis_index, figure_index = _index(crisis, words), _index(figures, words)
     by_key: dict[str, set[int]] = {}
     by_form: dict[str, set[int]] = {}
     by_letter: dict[str, list[tuple[str, int]]] = {}
     swaps: dict[str, list[tuple[str, int]]] = {}
     by_length: dict[str, list[tuple[str, int]]] = {}
+    by_sound: dict[str, list[tuple[str, int]]] = {}
     for wid, word in enumerate(words):
         by_form.setdefault(word.text, set()).add(wid)
         if not word.exact:
@@ -565,11 +651,18 @@ def _assemble(
             swaps.setdefault("".join(sorted(word.text)), []).append((word.text, wid))
         elif len(word.text) >= 6:
             by_length.setdefault(f"{word.text[0]}{len(word.text)}", []).append((word.text, wid))
+        if len(word.text) >= 6 and not word.exact:
+            key = sound_key(word.text)
+            by_sound.setdefault(f"{key[0]}{len(key)}", []).append((key, wid))
     crisis_words = {words[w].text for p in crisis for s in p.slots for w in s.ids}
     crisis_words |= {w + end for w in crisis_words for end in ("s", "ing", "ed", "d")}
     crisis_words |= {w[:-1] + "ing" for w in crisis_words if w.endswith("e")}
     crisis_words |= set(morphology.english)
-    content = frozenset(w for w in crisis_words if len(w) >= 3 and w not in STOP_WORDS and w not in _GLUE_ES)
+    content = frozenset(
+        w
+        for w in crisis_words
+        if len(w) >= 3 and w not in STOP_WORDS and w not in _GLUE_ES and w not in morphology.split_pronouns
+    )
     lemmas = {lemma for w in crisis_words for lemma in morphology.spanish_lemmas(w)}
     verb_forms = {key for key, of in morphology.spanish.items() if of & lemmas}
     sound_content = frozenset({sound_key(w) for w in content} | verb_forms)
@@ -583,14 +676,15 @@ def _assemble(
         {k: tuple(v) for k, v in by_letter.items()},
         {k: tuple(v) for k, v in swaps.items()},
         {k: (tuple(t for t, _ in v), tuple(w for _, w in v)) for k, v in by_length.items()},
-        _index(crisis, words),
-        _index(figures, words),
+        *crisis_index,
+        *figure_index,
         frozenset(wid for wid, w in enumerate(words) if not w.exact and w.text in ("me", "te", "nos")),
         frozenset(k for w in words if len(w.text) >= 5 for k in (w.text, sound_key(w.text))),
         frozenset(crisis_words | STOP_WORDS | _GLUE_ES),
         content,
         frozenset(sound_content | {sound_key(w) for w in STOP_WORDS | _GLUE_ES}),
         sound_content,
+        {k: (tuple(t for t, _ in v), tuple(w for _, w in v)) for k, v in by_sound.items()},
     )
 
 

@@ -57,6 +57,20 @@ def test_crisis_query_shows_the_notice_above_results(page, server: Server) -> No
     assert page.locator("#results .hit").count() > 0
     notice_y = notice.bounding_box()["y"]
     assert notice_y < page.locator("#results").bounding_box()["y"]
+    # The crisis page comes first, and a phone can call or text the line from the notice.
+    assert page.locator("#results .hit-title").first.get_attribute("data-slug") == "suicidal-ideation"
+    links = notice.locator("a.crisis-link")
+    assert "tel:988" in [links.nth(i).get_attribute("href") for i in range(links.count())]
+    call = notice.get_by_role("link", name="Call 988")
+    assert call.bounding_box()["height"] >= 44  # big enough to tap
+
+
+def test_a_spanish_crisis_message_gets_the_notice_in_spanish(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/?q=ya+no+aguanto%2C+me+quiero+morir")
+    notice = page.locator("#safety")
+    assert notice.get_attribute("lang") == "es"
+    assert "No tienes que pasar por esto a solas" in notice.inner_text() and "marca 2" in notice.inner_text()
+    assert notice.get_by_role("link", name="Llamar al 988").get_attribute("href") == "tel:988"
 
 
 def test_script_in_the_query_is_shown_as_text(page, server: Server) -> None:  # type: ignore[no-untyped-def]

@@ -32,12 +32,16 @@ def test_search_shape(server: Server) -> None:
         "took_ms",
         "unmatched",
         "kind",
+        "hint",
         "hits",
         "safety",
         "suggestions",
     }
     assert data["corrected_query"] == "neuropathy not responding to gabapentin"
-    assert data["kind"] == "match" and data["unmatched"] is False
+    assert data["kind"] == "match" and data["unmatched"] is False and data["hint"] is None
+    broad = get(server, "/search", q="ketamine").json()
+    assert broad["kind"] == "broad" and broad["hint"] and not broad["unmatched"]
+    assert all(h["confidence"] <= 0.3 for h in broad["hits"])  # an overview never claims one page
     assert len(data["hits"]) == 3 and data["hits"][0]["slug"] == "neuropathic-pain"
     hit = data["hits"][0]
     assert set(hit) == {"slug", "title", "url", "summary", "icd11", "snippet", "score", "confidence", "matched"}

@@ -1,0 +1,96 @@
+"""Real search-box traffic: real words kept as typed, broad and out-of-scope answers, typing typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.query.searcher import Searcher
+
+
+@pytest.mark.parametrize(
+    "raw", ["price list", "cancel my visit", "gift certificate", "my teenage son won't leave his room", "couch"]
+)
+def test_real_words_are_never_corrected(clinic: Searcher, raw: str) -> None:
+    result = clinic.search(raw)
+    assert result.corrected_query is None
+    assert all(not h.matched.corrections for h in result.hits)
+
+
+def test_a_real_word_is_corrected_when_its_neighbour_makes_a_known_pair(clinic: Searcher) -> None:
+    # "hermetic" is a real word; "post herpetic" is a pair the pages use.
+    plan = clinic.plan("post hermetic neuralgia")
+    assert ("hermetic", "herpetic") in plan.corrections
+
+
+@pytest.mark.parametrize("raw", ["ketamine", "treatment", "pain"])
+def test_site_wide_words_alone_get_an_overview(clinic: Searcher, raw: str) -> None:
+    result = clinic.search(raw)
+    assert result.kind == "broad" and result.hint and not result.unmatched
+    assert result.hits and all(h.confidence <= 0.3 for h in result.hits)
+
+
+@pytest.mark.parametrize("raw", ["insurance accepted", "price list", "gift certificate", "qwzx vbnm"])
+def test_questions_no_page_answers_are_unmatched(clinic: Searcher, raw: str) -> None:
+    result = clinic.search(raw)
+    assert result.unmatched and result.kind in ("uncertain", "none")
+
+
+def test_did_you_mean_keeps_every_typed_word_and_the_negation(clinic: Searcher) -> None:
+    result = clinic.search("nueropathy not responding to gabapentin")
+    assert result.corrected_query == "neuropathy not responding to gabapentin"
+
+
+def test_a_long_description_is_searched_and_keeps_its_confidence(clinic: Searcher) -> None:
+    story = (
+        "For two years the antidepressants have not really helped: I tried sertraline, then escitalopram, "
+        "then venlafaxine at a full dose for months each, and my mood is still low every single day."
+    )
+    result = clinic.search(story)
+    assert result.hits[0].slug == "treatment-resistant-depression"
+    assert not result.unmatched and result.corrected_query is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "slugs"),
+    [
+        ("nuero", {"neuropathic-pain", "diabetic-neuropathy", "chemotherapy-induced-neuropathy"}),
+        ("fibromia", {"fibromyalgia"}),
+        ("trigemnal ne", {"trigeminal-neuralgia"}),
+    ],
+)
+def test_a_typo_in_the_unfinished_word_still_completes(clinic: Searcher, raw: str, slugs: set[str]) -> None:
+    assert slugs & {s.slug for s in clinic.suggest(raw, 3)}
+    assert clinic.search(raw).hits[0].slug in slugs
+
+
+@pytest.mark.parametrize("raw", ["burning nerve pain", "cant sleep", "depression", "pins and needles", "ptsd"])
+def test_a_lower_hit_never_shows_a_higher_confidence(clinic: Searcher, raw: str) -> None:
+    shown = [h.confidence for h in clinic.search(raw).hits]
+    assert shown == sorted(shown, reverse=True)
+
+
+def test_spanish_words_are_not_corrected_into_english(clinic: Searcher) -> None:
+    result = clinic.search("me duelen los pies y me arden en la noche")
+    assert result.corrected_query is None
+    assert result.hits[0].slug in ("diabetic-neuropathy", "neuropathic-pain")
+
+
+def test_english_queries_are_not_corrected_into_spanish(clinic: Searcher) -> None:
+    plan = clinic.plan("nuero")
+    assert not {a.target for c in plan.clauses for a in c.alts} & clinic.snapshot.corrector.foreign
+
+
+def test_a_common_neighbour_is_no_context_for_correcting_a_real_word(clinic: Searcher) -> None:
+    # ("after", "wrist") is a pair the pages use, but "after" says nothing: "waist" stays.
+    assert clinic.plan("burning below the waist after spinal cord injury").corrections == ()
+
+
+def test_a_story_with_one_slip_is_not_echoed_back_as_did_you_mean(clinic: Searcher) -> None:
+    story = (
+        "My mood has been low for years and I tried sertraline, bupropion and therapy, "
+        "but every time I feel a little better I sliide back into the same dark place again."
+    )
+    result = clinic.search(story)
+    assert result.corrected_query is None
+    two = story.replace("therapy", "theraphy").replace("sertraline", "sertralin")
+    assert clinic.search(two).corrected_query is not None
