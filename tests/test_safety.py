@@ -563,3 +563,18 @@ def test_errors_for_the_file_and_its_shape(tmp_path: Path) -> None:
     path = _rules(tmp_path, '      - "want die"\n    fr:\n      - "veux mourir"\n')
     with pytest.raises(CondSearchError, match=r"unknown key `fr`\. Fix: use en, es or any"):
         load_rules(path)
+
+
+def test_crisis_lines_are_configured_per_language_as_objects_or_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from search.safety import notice_texts
+
+    monkeypatch.setenv(
+        "CONDSEARCH_CRISIS_LINES",
+        '[{"text": "Call the clinic line", "call": "555-0100", "sms": "555-0101"}, "Or walk in any time"]',
+    )
+    monkeypatch.setenv("CONDSEARCH_CRISIS_MESSAGE_ES", "Hay ayuda.")
+    texts = notice_texts(Settings())
+    english = texts["en"].lines
+    assert english[0].links == (("Call 555-0100", "tel:555-0100"), ("Text 555-0101", "sms:555-0101"))
+    assert english[1].text == "Or walk in any time" and english[1].links == ()
+    assert texts["es"].message == "Hay ayuda." and ("Llamar al 988", "tel:988") in texts["es"].lines[0].links
