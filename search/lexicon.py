@@ -96,12 +96,16 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]], foreign_sou
     `foreign_sources` names the files written in another language than the pages: their words are
     known to the typo corrector but never offered to correct or complete an English query.
     """
-    pairs = list(pairs)
+    table: dict[tuple[str, ...], dict[tuple[str, ...], Expansion]] = defaultdict(dict)
     # Foreign words are the `from` words of foreign files that no English entry uses: their `to`
     # side is English ("surgery", "doctor") and stays a correction for English queries.
     english: set[str] = set()
     foreign: set[str] = set()
+    phrases: set[str] = set()
+    count = 0
     for sources, targets, origin in pairs:
+        count += 1
+        phrases.update(sources + targets)
         is_foreign = origin.removesuffix(TWO_WAY) in foreign_sources
         for term in sources + targets:
             content = {w for w in surface_words(term) if not is_stop(w)}
@@ -109,15 +113,6 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]], foreign_sou
                 foreign |= content
             else:
                 english |= content
-    table: dict[tuple[str, ...], dict[tuple[str, ...], Expansion]] = defaultdict(dict)
-    words: set[str] = set()
-    phrases: set[str] = set()
-    count = 0
-    for sources, targets, origin in pairs:
-        count += 1
-        phrases.update(sources + targets)
-        for term in sources + targets:
-            words.update(w for w in surface_words(term) if not is_stop(w))
         for source in sources:
             key = key_of(source)
             for target in targets:
@@ -127,7 +122,7 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]], foreign_sou
     entries = {k: tuple(v.values()) for k, v in table.items()}
     return Lexicon(
         entries=MappingProxyType(entries),
-        words=frozenset(words),
+        words=frozenset(english | foreign),
         longest=max((len(k) for k in entries), default=0),
         size=count,
         phrases=frozenset(phrases),
@@ -135,19 +130,24 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]], foreign_sou
     )
 
 
-def read_triples(
-    folder: Path, pages: Iterable[Page] = (), ambiguous: Collection[str] = ()
-) -> list[tuple[list[str], list[str], str]]:
-    """(from terms, to terms, source) of every YAML file of `folder`, plus each page's aliases."""
-    triples: list[tuple[list[str], list[str], str]] = []
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
-    for path in files:
+def _documents(folder: Path) -> list[tuple[Path, object]]:
+    """Every YAML file of the folder, parsed once."""
+    documents: list[tuple[Path, object]] = []
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            documents.append((path, yaml.safe_load(path.read_text(encoding="utf-8"))))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark is not None else ""
             raise LexiconError(f"{path}{line}: not valid YAML; check indentation and quoting") from None
+    return documents
+
+
+def _triples(
+    documents: list[tuple[Path, object]], pages: Iterable[Page], ambiguous: Collection[str]
+) -> list[tuple[list[str], list[str], str]]:
+    triples: list[tuple[list[str], list[str], str]] = []
+    for path, data in documents:
         # Two-way entries are marked in their origin: the generic-word check is about one-way ones.
         triples.extend((f, t, path.name + (TWO_WAY if both else "")) for f, t, both in parse_entries(data, str(path)))
     for page in pages:
@@ -158,23 +158,23 @@ def read_triples(
     return triples
 
 
+def read_triples(
+    folder: Path, pages: Iterable[Page] = (), ambiguous: Collection[str] = ()
+) -> list[tuple[list[str], list[str], str]]:
+    """(from terms, to terms, source) of every YAML file of `folder`, plus each page's aliases."""
+    return _triples(_documents(folder), pages, ambiguous)
+
+
 def load_lexicon(folder: Path, pages: Iterable[Page] = (), ambiguous: Collection[str] = ()) -> Lexicon:
     """Load every YAML file of `folder`, plus each page's aliases as one-way entries to its title.
 
     An all-caps alias that is also an everyday word (`ambiguous`, e.g. "SAD") is left out: in
-    lower case the word means itself.
+    lower case the word means itself. A file whose `language:` is not English (the pages') is
+    foreign: its words are known, never offered to correct an English query.
     """
-    return build_lexicon(read_triples(folder, pages, ambiguous), foreign_files(folder))
-
-
-def foreign_files(folder: Path) -> set[str]:
-    """Lexicon files whose `language:` is not English (the pages' language)."""
-    found = set()
-    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("language", "en") != "en":
-            found.add(path.name)
-    return found
+    documents = _documents(folder)
+    foreign = {path.name for path, data in documents if isinstance(data, dict) and data.get("language", "en") != "en"}
+    return build_lexicon(_triples(documents, pages, ambiguous), foreign)
 
 
 def generic_entries(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from search.query.bm25 import Bm25F
@@ -65,10 +66,6 @@ def alt_hit(bm25: Bm25F, alt: Alt, doc: int) -> bool:
     return any(bm25.contains(t, doc) for t in alt.terms)
 
 
-def _matched_terms(bm25: Bm25F, clause: Clause, doc: int) -> list[str]:
-    return [t for a in clause.alts for t in a.terms if bm25.contains(t, doc)]
-
-
 def site_wide(bm25: Bm25F, clause: Clause, share: float) -> bool:
     """Whether every word the user typed for this clause is on at least `share` of the pages."""
     dfs = [bm25.postings(t).df for a in clause.alts if a.origin in TYPED for t in a.terms]
@@ -76,43 +73,69 @@ def site_wide(bm25: Bm25F, clause: Clause, share: float) -> bool:
     return bool(dfs) and min(dfs) >= share * bm25.size
 
 
-def features(bm25: Bm25F, plan: Plan, ranked: Ranked, i: int, ideal: float, broad_share: float = 1.01) -> Features:
-    """Confidence features of the i-th ranked hit (`ideal`: ideal_score of the plan).
+@dataclass(frozen=True)
+class QueryEvidence:
+    """What the confidence features need of the query alone: computed once, read for every hit."""
 
-    Clauses of site-wide words ("ketamine" on every page of a ketamine clinic) are left out: they
-    say nothing about which page, so "ketamine cost" is judged by "cost" alone.
-    """
+    ideal: float  # ideal_score of the plan
+    # Clauses of site-wide words ("ketamine" on every page of a ketamine clinic) are left out: they
+    # say nothing about which page, so "ketamine cost" is judged by "cost" alone.
+    clauses: tuple[Clause, ...]
+    slots: int  # informative clauses plus typed words nothing could stand for
+    topical: float
+    unknown: float
+    long: float
+    words: float
+
+
+def query_evidence(bm25: Bm25F, plan: Plan, broad_share: float) -> QueryEvidence:
+    """The query-level part of the features."""
+    clauses = tuple(c for c in plan.clauses if not site_wide(bm25, c, broad_share))
+    # Words nothing could stand for ("tennis") count against coverage.
+    slots = len(clauses) + len(plan.unusable)
+    content = len(plan.query.content)
+    return QueryEvidence(
+        ideal=ideal_score(bm25, plan),
+        clauses=clauses,
+        slots=slots,
+        topical=sum(1 for c in clauses if _topical(bm25, c)) / slots if clauses else 0.0,
+        unknown=len(plan.unusable) / content if content else 0.0,
+        long=float(plan.long),
+        words=min(1.0, math.log1p(content) / WORDS_SCALE),
+    )
+
+
+def features(bm25: Bm25F, ranked: Ranked, i: int, query: QueryEvidence) -> Features:
+    """Confidence features of the i-th ranked hit."""
     hit = ranked.hits[i]
     doc = hit.doc
+    ideal = query.ideal
     # The lead over the best other hit, against what a full match would score: a lone weak
     # match has a small lead, not a perfect one; every hit below the first has none.
     other = max((r.bm25 for j, r in enumerate(ranked.hits) if j != i), default=0.0)
-    clauses = tuple(c for c in plan.clauses if not site_wide(bm25, c, broad_share))
-    hit_clauses = [c for c in clauses if any(alt_hit(bm25, a, doc) for a in c.alts)]
+    hit_clauses = [c for c in query.clauses if any(alt_hit(bm25, a, doc) for a in c.alts)]
     typed = [c for c in hit_clauses if any(a.origin is Origin.TYPED and alt_hit(bm25, a, doc) for a in c.alts)]
     strong = 0
     specific: list[float] = []
     for clause in hit_clauses:
-        terms = _matched_terms(bm25, clause, doc)
+        terms = [t for a in clause.alts for t in a.terms if bm25.contains(t, doc)]
         if STRONG_FIELDS & set(bm25.matched_fields(doc, terms)):
             strong += 1
         specific.append(1.0 - min(bm25.postings(t).df for t in terms) / bm25.size)
-    content = len(plan.query.content)
-    topical = sum(1 for c in clauses if _topical(bm25, c))
+    matched = bool(query.clauses)
     return Features(
-        # Words nothing could stand for ("tennis") count against coverage.
-        coverage=len(hit_clauses) / (len(clauses) + len(plan.unusable)) if clauses else 0.0,
+        coverage=len(hit_clauses) / query.slots if matched else 0.0,
         margin=min(1.0, max(0.0, (hit.bm25 - other) / ideal)),
         phrase=hit.phrase_score,
         exact=len(typed) / len(hit_clauses) if hit_clauses else 0.0,
-        strength=min(1.0, hit.bm25 / ideal) if clauses else 0.0,
+        strength=min(1.0, hit.bm25 / ideal) if matched else 0.0,
         strong=strong / len(hit_clauses) if hit_clauses else 0.0,
         specific=max(specific, default=0.0),
         focus=sum(specific) / len(specific) if specific else 0.0,
-        unknown=len(plan.unusable) / content if content else 0.0,
-        long=float(plan.long),
-        words=min(1.0, math.log1p(content) / WORDS_SCALE),
-        topical=topical / (len(clauses) + len(plan.unusable)) if clauses else 0.0,
+        unknown=query.unknown,
+        long=query.long,
+        words=query.words,
+        topical=query.topical,
     )
 
 
@@ -133,7 +156,7 @@ def is_broad(bm25: Bm25F, plan: Plan, rules: AnswerRules) -> bool:
     return bool(typed) and all(site_wide(bm25, c, rules.broad_share) for c in typed)
 
 
-def shown_confidences(feats: list[Features], model: ConfidenceModel, cap: float = 1.0) -> list[float]:
+def shown_confidences(feats: Sequence[Features], model: ConfidenceModel, cap: float = 1.0) -> list[float]:
     """Each ranked hit's confidence, never above a hit ranked higher (nor above `cap`).
 
     Ordering by confidence instead of score loses accuracy (docs/relevance.md), so the order stays

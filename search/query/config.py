@@ -173,10 +173,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _field_types(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(__import__(__name__, fromlist=["*"])))
-
-
 def _number(path: Path, where: str, entry: object, kind: Any) -> Any:
     """One `{value, why}` entry, checked."""
     if not isinstance(entry, dict) or set(entry) != {"value", "why"}:
@@ -194,7 +190,7 @@ def _number(path: Path, where: str, entry: object, kind: Any) -> Any:
 def _section(path: Path, name: str, cls: type, data: object) -> Any:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: `{name}` must be a mapping of settings")
-    hints = _field_types(cls)
+    hints = typing.get_type_hints(cls)
     wanted = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - wanted)
     missing = sorted(wanted - set(data))
@@ -204,7 +200,7 @@ def _section(path: Path, name: str, cls: type, data: object) -> Any:
     values: dict[str, Any] = {}
     for key, kind in hints.items():
         where = f"{name}.{key}"
-        if typing.get_origin(kind) is not None and typing.get_origin(kind) is not types.UnionType:
+        if typing.get_origin(kind) is Mapping:
             # Mapping[str, float]: one {value, why} per field name
             entries = data[key]
             if not isinstance(entries, dict) or not entries:
@@ -226,7 +222,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> RankingConfig:
     if not isinstance(data, dict) or data.get("version") != CONFIG_VERSION:
         found = data.get("version") if isinstance(data, dict) else None
         raise ConfigError(f"{path}: expected `version: {CONFIG_VERSION}` at the top (got {found!r})")
-    hints = _field_types(RankingConfig)
+    hints = typing.get_type_hints(RankingConfig)
     sections = {f.name for f in fields(RankingConfig)}
     unknown = sorted(set(data) - sections - {"version"})
     if unknown:

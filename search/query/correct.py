@@ -67,6 +67,7 @@ def correct(
     unusable: list[str] = []
     misspelled = 0
     content = list(query.content)
+    real = partial(is_real_word, language=query.language, min_zipf=corrector.rules.real_word_zipf)
     for i, word in enumerate(content):
         term = stem(word)
         alts: list[Alt] = []
@@ -76,7 +77,6 @@ def correct(
             lower_abbreviation = word in ambiguous and word.upper() not in query.raw
             skip = frozenset({"aliases"}) if lower_abbreviation else frozenset()
             alts.append(Alt((term,), 1.0, Origin.TYPED, word, skip_fields=skip))
-        real = partial(is_real_word, language=query.language, min_zipf=corrector.rules.real_word_zipf)
         if i + 1 < len(content) and not query.long:
             # Two real words side by side are a typo of one word only when glued they are a word
             # the pages use ("bi polar", "flash backs"), never by a further typo ("de la" -> "delay").

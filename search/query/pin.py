@@ -15,12 +15,8 @@ from search.query.expand import Plan
 from search.query.rerank import Ranked, RankedHit
 
 
-def pin(
-    ranked: Ranked, crisis_doc: int | None, crisis: bool, figure: bool, named: Sequence[int], bm25_score: float
-) -> Ranked:
+def pin(ranked: Ranked, crisis_doc: int, crisis: bool, figure: bool, named: Sequence[int], bm25_score: float) -> Ranked:
     """Move (or bring) the crisis page to the top for a crisis; drop it for a figure of speech."""
-    if crisis_doc is None:
-        return ranked
     rest = tuple(h for h in ranked.hits if h.doc != crisis_doc)
     if not crisis:
         return Ranked(rest) if figure else ranked

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.pages import Page
-from search.query.confidence import Features, confidence, features, ideal_score, is_broad, shown_confidences
+from search.query.confidence import Features, confidence, features, is_broad, query_evidence, shown_confidences
 from search.query.config import RankingConfig, load_config
 from search.query.correct import correct
 from search.query.expand import Plan, expand
@@ -25,7 +25,7 @@ from search.query.results import SearchResult
 from search.query.retrieve import Candidates, retrieve, top_k
 from search.query.snapshot import Snapshot, open_snapshot
 from search.query.suggest import Suggestion, suggest
-from search.safety import SafetyRules, detect, load_rules, notice, notice_texts
+from search.safety import SafetyNotice, SafetyRules, detect, load_rules, notice, notice_texts
 from search.settings import Settings
 
 WARM_UP_PAGES = 3
@@ -36,13 +36,15 @@ BROAD_HINT = "These words are on most pages: add a symptom, a condition or a med
 class Explanation:
     """Every stage's output for one query: what the ranker saw and why it answered as it did."""
 
+    safety: SafetyNotice | None
     plan: Plan
     candidates: Candidates
-    ranked: Ranked
-    features: tuple[Features, ...]  # per ranked hit
-    confidences: tuple[float, ...]
+    ranked: Ranked  # after the crisis pin, as served
+    features: tuple[Features, ...]  # per ranked hit (the first few, for a served page of results)
+    confidences: tuple[float, ...]  # the model's, before the display cap of shown_confidences
     scope: float  # how sure the ranker is that any page answers the query
     broad: bool  # only site-wide words matched
+    kind: str  # SearchResult.kind
 
 
 class Searcher:
@@ -102,17 +104,36 @@ class Searcher:
 
     def explain(self, raw: str, depth: int = 10) -> Explanation:
         """Every stage's output for a query, with each ranked hit's features and confidence."""
-        snap = self.snapshot
+        return self._explain(self.snapshot, raw, depth, None)
+
+    def _explain(self, snap: Snapshot, raw: str, depth: int, featured: int | None) -> Explanation:
+        """The stages in order, as served; features for the first `featured` hits (None: all)."""
+        cfg = self.config
+        detection = detect(raw, self.rules)
+        safety = notice(raw, detection.crisis, self.notices)
         plan = self.plan(raw, snap)
-        candidates = retrieve(plan, snap.bm25, self.config.retrieve, depth)
-        ranked = rerank(candidates, plan, snap.phrases, self.config.rerank)
-        ideal = ideal_score(snap.bm25, plan)
-        share = self.config.answer.broad_share
-        feats = tuple(features(snap.bm25, plan, ranked, i, ideal, share) for i in range(len(ranked)))
-        confs = tuple(confidence(f, self.config.confidence) for f in feats)
-        scope = confidence(feats[0], self.config.scope) if feats else 0.0
-        broad = bool(feats) and is_broad(snap.bm25, plan, self.config.answer)
-        return Explanation(plan, candidates, ranked, feats, confs, scope, broad)
+        candidates = retrieve(plan, snap.bm25, cfg.retrieve, depth)
+        ranked = rerank(candidates, plan, snap.phrases, cfg.rerank)
+        crisis_doc = snap.by_slug.get(self.settings.crisis_page)
+        if crisis_doc is not None and (safety is not None or detection.figure is not None):
+            named = named_pages(plan, snap.titles) if safety is not None else []
+            score = float(candidates.scores[crisis_doc])
+            ranked = pin(ranked, crisis_doc, safety is not None, detection.figure is not None, named, score)
+        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share)
+        count = len(ranked) if featured is None else min(len(ranked), max(featured, 1))
+        feats = tuple(features(snap.bm25, ranked, i, evidence) for i in range(count))
+        scope = confidence(feats[0], cfg.scope) if feats else 0.0
+        broad = bool(feats) and is_broad(snap.bm25, plan, cfg.answer)
+        if safety is not None:
+            kind = "match"  # the notice and the crisis page answer it, whatever else matched
+        elif not feats:
+            kind = "none"
+        elif broad:
+            kind = "broad"
+        else:
+            kind = "uncertain" if scope < self.unmatched_threshold else "match"
+        confidences = tuple(confidence(f, cfg.confidence) for f in feats)
+        return Explanation(safety, plan, candidates, ranked, feats, confidences, scope, broad, kind)
 
     @property
     def unmatched_threshold(self) -> float:
@@ -126,51 +147,27 @@ class Searcher:
 
     def _search(self, snap: Snapshot, raw: str, limit: int, offset: int) -> SearchResult:
         started = time.perf_counter()
-        cfg = self.config
-        detection = detect(raw, self.rules)
-        safety = notice(raw, detection.crisis, self.notices)
-        plan = self.plan(raw, snap)
-        candidates = retrieve(plan, snap.bm25, cfg.retrieve, offset + limit)
-        ranked = rerank(candidates, plan, snap.phrases, cfg.rerank)
-        crisis_doc = snap.by_slug.get(self.settings.crisis_page)
-        if crisis_doc is not None and (safety is not None or detection.figure is not None):
-            named = named_pages(plan, snap.titles) if safety is not None else []
-            score = float(candidates.scores[crisis_doc])
-            ranked = pin(ranked, crisis_doc, safety is not None, detection.figure is not None, named, score)
-        ideal = ideal_score(snap.bm25, plan)  # depends on the query only: once, not once per hit
-        share = cfg.answer.broad_share
-        end = min(offset + limit, len(ranked))
-        shown = [features(snap.bm25, plan, ranked, i, ideal, share) for i in range(max(end, min(1, len(ranked))))]
-        broad = bool(shown) and is_broad(snap.bm25, plan, cfg.answer)
-        kind = self._kind(shown[0] if shown else None, broad, safety is not None)
-        confidences = shown_confidences(shown, cfg.confidence, cfg.answer.broad_confidence if kind == "broad" else 1.0)
+        end = offset + limit
+        x = self._explain(snap, raw, end, end)
+        cap = self.config.answer.broad_confidence if x.kind == "broad" else 1.0
+        shown = shown_confidences(x.features, self.config.confidence, cap)
         hits = tuple(
-            hit(snap.pages[row.doc], snap.sentences(row.doc), snap.bm25, plan, row, confidences[i])
-            for i, row in enumerate(ranked.hits[:end])
+            hit(snap.pages[row.doc], snap.sentences(row.doc), snap.bm25, x.plan, row, shown[i])
+            for i, row in enumerate(x.ranked.hits[:end])
             if i >= offset
         )
         return SearchResult(
             query=raw,
-            corrected_query=did_you_mean(plan, hits),
-            total=candidates.total,
+            corrected_query=did_you_mean(x.plan, hits),
+            total=x.candidates.total,
             hits=hits,
             took_ms=(time.perf_counter() - started) * 1000.0,
-            safety=safety,
-            unmatched=kind in ("uncertain", "none"),
+            safety=x.safety,
+            unmatched=x.kind in ("uncertain", "none"),
             generation=snap.generation,
-            kind=kind,
-            hint=BROAD_HINT if kind == "broad" else None,
+            kind=x.kind,
+            hint=BROAD_HINT if x.kind == "broad" else None,
         )
-
-    def _kind(self, top: Features | None, broad: bool, crisis: bool) -> str:
-        """What kind of answer the query gets (see SearchResult.kind)."""
-        if crisis:
-            return "match"  # the notice and the crisis page answer it, whatever else matched
-        if top is None:
-            return "none"
-        if broad:
-            return "broad"
-        return "uncertain" if confidence(top, self.config.scope) < self.unmatched_threshold else "match"
 
     def suggest(self, raw: str, limit: int = 8) -> list[Suggestion]:
         """As-you-type completions for a prefix."""
