@@ -24,11 +24,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from search.embedding import load_encoder  # noqa: E402
 from search.evaluate import read_cases  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
 from search.query.confidence import Features  # noqa: E402
 from search.query.config import load_config, save_config, with_values  # noqa: E402
-from search.query.searcher import Searcher  # noqa: E402
+from search.query.searcher import Explanation, Searcher  # noqa: E402
 from search.settings import Settings  # noqa: E402
 from search.sources import load_pages  # noqa: E402
 
@@ -83,9 +84,16 @@ class Sample:
     """One query's top-hit features, whether the hit is right, and whether any page should answer."""
 
     kind: str
-    x: list[float]
+    x: list[float]  # the served top hit's features: what confidence reads
+    sx: list[float]  # the lexical top hit's, before the semantic stage: what scope reads
     correct: bool
     in_scope: bool
+
+
+def _vectors(explained: Explanation) -> tuple[list[float], list[float]]:
+    """The features confidence reads and those scope reads."""
+    scope = explained.scope_features or explained.features[0]
+    return [getattr(explained.features[0], n) for n in NAMES], [getattr(scope, n) for n in NAMES]
 
 
 def collect(searcher: Searcher, path: Path, kind: str, out_of_scope: bool = False) -> list[Sample]:
@@ -100,7 +108,7 @@ def collect(searcher: Searcher, path: Path, kind: str, out_of_scope: bool = Fals
         top = searcher.pages()[explained.ranked.hits[0].doc]
         in_scope = not out_of_scope and "none" not in case.expected
         right = in_scope and (top.slug.lower() in case.expected or top.title.lower() in case.expected)
-        samples.append(Sample(kind, [getattr(explained.features[0], n) for n in NAMES], right, in_scope))
+        samples.append(Sample(kind, *_vectors(explained), right, in_scope))
     return samples
 
 
@@ -112,9 +120,7 @@ def medlineplus_negatives(searcher: Searcher, files: list[Path]) -> list[Sample]
         for case in kept:
             explained = searcher.explain(case.query)
             if explained.ranked.hits and searcher.search(case.query, limit=1).safety is None:
-                samples.append(
-                    Sample("medlineplus-oos", [getattr(explained.features[0], n) for n in NAMES], False, False)
-                )
+                samples.append(Sample("medlineplus-oos", *_vectors(explained), False, False))
     return samples
 
 
@@ -156,9 +162,11 @@ def main() -> None:
     samples: list[Sample] = []
     with tempfile.TemporaryDirectory() as tmp:
         clinic_dir, mlp_dir = Path(tmp) / "clinic", Path(tmp) / "mlp"
-        build_index(list(load_pages([ROOT / "data" / "conditions"]).pages), clinic_dir)
+        build_index(list(load_pages([ROOT / "data" / "conditions"]).pages), clinic_dir, encoder=load_encoder())
         build_index(
-            list(load_pages([SHARED / "corpora/medlineplus/health-topics.tsv"], MEDLINEPLUS_MAP).pages), mlp_dir
+            list(load_pages([SHARED / "corpora/medlineplus/health-topics.tsv"], MEDLINEPLUS_MAP).pages),
+            mlp_dir,
+            encoder=load_encoder(),
         )
         clinic = Searcher(settings.model_copy(update={"index_dir": clinic_dir}))
         mlp = Searcher(settings.model_copy(update={"index_dir": mlp_dir}))
@@ -183,7 +191,8 @@ def main() -> None:
     balance = np.array(
         [min(1.0, own / per_kind[k]) if not s.in_scope else 1.0 for k, s in zip(kinds, samples, strict=True)]
     )
-    scope_model = as_model(fit(x, in_scope, balance))
+    sx = np.array([s.sx for s in samples])
+    scope_model = as_model(fit(sx, in_scope, balance))
     print(f"{len(samples)} clinic samples ({int(in_scope.sum())} in scope), {len(mlp_samples)} MedlinePlus")
     print("confidence:", conf_model)
     print("scope:", scope_model)
@@ -195,7 +204,7 @@ def main() -> None:
         if mask.any():
             print(f"  {lo:.1f}-{lo + 0.1:.1f}: {yc[mask].mean():.2f} ({int(mask.sum())})")
 
-    s = predict(scope_model, x)
+    s = predict(scope_model, sx)
     print("\nscope threshold: in-scope flagged per kind / out-of-scope flagged (queries with hits)")
     chosen = 0.0
     for t in np.arange(0.01, 0.96, 0.01):

@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from search.embedding import load_encoder  # noqa: E402
 from search.evaluate import Report, evaluate  # noqa: E402
 from search.evaluate_safety import SafetyReport, evaluate_safety  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
@@ -70,13 +71,13 @@ def main() -> None:
     settings = Settings()
     with tempfile.TemporaryDirectory() as tmp:
         clinic_dir = Path(tmp) / "clinic"
-        build_index(list(load_pages([ROOT / "data" / "conditions"]).pages), clinic_dir)
+        build_index(list(load_pages([ROOT / "data" / "conditions"]).pages), clinic_dir, encoder=load_encoder())
         clinic = Searcher(settings.model_copy(update={"index_dir": clinic_dir}))
         mlp_dir = args.medlineplus_index
         if mlp_dir is None:
             mlp_dir = Path(tmp) / "mlp"
             topics = load_pages([SHARED / "corpora/medlineplus/health-topics.tsv"], MEDLINEPLUS_MAP)
-            build_index(list(topics.pages), mlp_dir)
+            build_index(list(topics.pages), mlp_dir, encoder=load_encoder())
         mlp = Searcher(settings.model_copy(update={"index_dir": mlp_dir}))
 
         def run(path: Path, searcher: Searcher = clinic) -> Report:

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from search.embedding import load_encoder  # noqa: E402
 from search.evaluate import evaluate  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
 from search.query.config import RankingConfig, load_config, save_config, with_values  # noqa: E402
@@ -66,12 +67,12 @@ def main() -> None:
     base = load_config(settings.ranking_file)
     with tempfile.TemporaryDirectory() as tmp:
         clinic_dir = Path(tmp) / "clinic"
-        build_index(list(load_pages([ROOT / "data" / "conditions"]).pages), clinic_dir)
+        build_index(list(load_pages([ROOT / "data" / "conditions"]).pages), clinic_dir, encoder=load_encoder())
         mlp_dir = args.index_dir_medlineplus
         if mlp_dir is None:
             mlp_dir = Path(tmp) / "mlp"
             topics = load_pages([SHARED / "corpora/medlineplus/health-topics.tsv"], MEDLINEPLUS_MAP)
-            build_index(list(topics.pages), mlp_dir)
+            build_index(list(topics.pages), mlp_dir, encoder=load_encoder())
         names = [n.removesuffix(".tsv") for n in CLINIC_SETS] + [p.stem for p in MLP_SETS]
         print(" ".join(f"{k:>8}" for k in GRID), " ".join(f"{n[:14]:>14}" for n in names), "    mean")
         rows = []

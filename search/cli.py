@@ -23,6 +23,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     """Build a new index generation from the sources."""
+    from search.embedding import load_encoder
     from search.indexing.build import build_index
     from search.query.config import load_config
     from search.sources import load_pages
@@ -44,7 +45,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         return 1
     failed = {p.path for p in loaded.problems}
     ranking = load_config(settings.ranking_file).digest()
-    report = build_index(list(loaded.pages), settings.index_dir, failed, ranking)
+    encoder = load_encoder(settings.semantic_threads) if settings.semantic else None
+    report = build_index(list(loaded.pages), settings.index_dir, failed, ranking, encoder)
     summary = (
         f"{report.total} indexed ({report.added} added, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.removed} removed), {len(loaded.problems)} skipped "
@@ -100,6 +102,8 @@ def cmd_query(args: argparse.Namespace) -> int:
             print(f"      fields: {fields or '-'}")
             if m.phrase:
                 print(f"      phrase: {m.phrase!r} ({m.phrase_score:.2f})")
+            if m.semantic:
+                print(f"      meaning: +{m.semantic:.3f} from the sentence vectors")
             for label, items in (("corrected", m.corrections), ("synonyms", m.synonyms), ("completed", m.completions)):
                 if items:
                     print(f"      {label}: {'; '.join(items)}")

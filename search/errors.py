@@ -73,3 +73,7 @@ class LexiconError(CondSearchError):
 
 class EvalFileError(CondSearchError):
     """An evaluation TSV is malformed."""
+
+
+class ModelError(CondSearchError):
+    """The sentence-embedding model is missing or not the files this version was built for."""

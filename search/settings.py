@@ -22,16 +22,24 @@ class CrisisLineSetting(BaseModel):
 class Settings(BaseSettings):
     """Every tunable of the service; environment variables use the CONDSEARCH_ prefix."""
 
-    model_config = SettingsConfigDict(env_prefix="CONDSEARCH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CONDSEARCH_", extra="ignore", env_parse_none_str="none")
 
     # Working data is relative to the directory condsearch runs in, like any command-line tool.
     index_dir: Path = Field(Path("index"), description="Where index generations live.")
     conditions_dir: Path = Field(Path("data") / "conditions", description="The built-in corpus of condition pages.")
     lexicon_dir: Path = Field(RESOURCES / "lexicon", description="Lay-to-clinical vocabulary (YAML).")
     safety_file: Path = Field(RESOURCES / "safety.yaml", description="Crisis phrases and their exceptions.")
+    crisis_classifier: Path | None = Field(
+        RESOURCES / "crisis-classifier.npz",
+        description="Crisis classifier over sentence vectors, asked when the rules are silent (unset: rules only).",
+    )
     ranking_file: Path = Field(
         RESOURCES / "ranking.yaml", description="Every ranking weight and threshold, each with its reason."
     )
+    semantic: bool = Field(
+        True, description="Reorder hits by meaning with the sentence-embedding model (off: words only)."
+    )
+    semantic_threads: int = Field(1, ge=1, le=64, description="BLAS threads the sentence encoder may use per query.")
     data_dir: Path = Field(Path("var"), description="Runtime data (analytics database).")
     unmatched_threshold: float | None = Field(
         None,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from search.embedding import load_encoder
 from search.indexing.build import build_index
 from search.query.searcher import Searcher
 from search.settings import Settings
@@ -31,7 +32,7 @@ def clinic_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.mktemp("clinic") / "index"
     loaded = load_pages([PROJECT_ROOT / "data" / "conditions"])
     assert not loaded.problems, loaded.problems
-    build_index(list(loaded.pages), index_dir)
+    build_index(list(loaded.pages), index_dir, encoder=load_encoder())
     return index_dir
 
 
@@ -46,7 +47,7 @@ def medlineplus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 981 MedlinePlus topics, indexed once per test session."""
     index_dir = tmp_path_factory.mktemp("medlineplus") / "index"
     loaded = load_pages([MEDLINEPLUS], MEDLINEPLUS_MAP)
-    build_index(list(loaded.pages), index_dir)
+    build_index(list(loaded.pages), index_dir, encoder=load_encoder())
     return index_dir
 
 

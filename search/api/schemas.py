@@ -52,6 +52,9 @@ class MatchedOut(BaseModel):
     corrections: list[str]
     synonyms: list[str]
     completions: list[str]
+    semantic: float = Field(
+        description="What the semantic stage (sentence vectors) added to the score; 0 if it did not run."
+    )
 
 
 class HitOut(BaseModel):

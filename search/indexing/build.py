@@ -17,10 +17,12 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from search.analysis import ANALYZER_VERSION, is_stop, lowercase_words, surface_words
+from search.embedding import Encoder
 from search.errors import IndexMismatchError, IndexMissingError
 from search.indexing.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, document
 from search.indexing.store import (
     MANIFEST,
+    VECTORS,
     VOCABULARY,
     current_generation,
     file_digests,
@@ -28,6 +30,7 @@ from search.indexing.store import (
     read_manifest,
     switch_to,
 )
+from search.indexing.vectors import write_vectors
 from search.pages import Page, body_text, content_hash, page_from_dict, with_source
 
 log = logging.getLogger(__name__)
@@ -83,13 +86,18 @@ def _progress(total: int) -> Callable[[Iterable[Page]], Iterable[Page]]:
 
 
 def build_index(
-    pages: list[Page], index_dir: Path, failed_sources: Iterable[str] = (), ranking: str = ""
+    pages: list[Page],
+    index_dir: Path,
+    failed_sources: Iterable[str] = (),
+    ranking: str = "",
+    encoder: Encoder | None = None,
 ) -> BuildReport:
     """Write `pages` as a new generation of `index_dir` and make it current.
 
     Pages of the previous generation whose source file is in `failed_sources` are carried over
     unchanged: a page that broke is skipped, never lost. `ranking` is the digest of the ranking
-    configuration the index is built for, recorded beside the analyzer version.
+    configuration the index is built for, recorded beside the analyzer version. With an `encoder`
+    the generation also holds page vectors for the semantic stage, stamped with the model.
     """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -138,6 +146,7 @@ def build_index(
 
     vocabulary = {"counts": page_vocabulary(pages), "lowercase": sorted(lowercase_prose(pages))}
     (work / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+    stamp = write_vectors(work, pages, hashes, encoder, previous) if encoder is not None else None
     manifest_data = {
         "generation": name,
         "schema": SCHEMA_VERSION,
@@ -146,6 +155,7 @@ def build_index(
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "pages": hashes,
         "sources": {page.slug: page.source for page in pages if page.source},
+        "vectors": stamp.as_dict() if stamp is not None else None,
     }
     # The manifest is written last: a generation without one is unfinished and never opened.
     manifest_data["files"] = file_digests(work)
@@ -174,7 +184,10 @@ def _start_from(previous: Path, work: Path) -> Index | None:
         # Hard links share inodes with the served generation: only whoosh's immutable segment and
         # TOC files are linked; every file this build writes is created new, never written through.
         shutil.copytree(
-            previous, work, copy_function=os.link, ignore=shutil.ignore_patterns(MANIFEST, VOCABULARY, "*LOCK*")
+            previous,
+            work,
+            copy_function=os.link,
+            ignore=shutil.ignore_patterns(MANIFEST, VOCABULARY, VECTORS, "*LOCK*"),
         )
         ix = whoosh_index.open_dir(str(work))
         with ix.searcher() as searcher:

@@ -15,6 +15,7 @@ from search.indexing.schema import SCHEMA_VERSION
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 VOCABULARY = "vocabulary.json"
+VECTORS = "vectors.npz"
 
 
 def generation_dirs(index_dir: Path) -> list[Path]:

@@ -100,6 +100,15 @@ class RerankRules:
 
 
 @dataclass(frozen=True)
+class SemanticRules:
+    """The semantic stage: how much the sentence vectors reorder the lexical hits."""
+
+    max_weight: float
+    gamma: float
+    skip_scope: float
+
+
+@dataclass(frozen=True)
 class ConfidenceModel:
     """Logistic coefficients over the hit features (fitted by scripts/calibrate.py)."""
 
@@ -150,6 +159,7 @@ class RankingConfig:
     expand: ExpandWeights
     retrieve: RetrieveRules
     rerank: RerankRules
+    semantic: SemanticRules
     confidence: ConfidenceModel
     scope: ScopeModel
     answer: AnswerRules

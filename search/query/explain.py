@@ -39,6 +39,7 @@ def hit(page: Page, sentences: Sentences, bm25: Bm25F, plan: Plan, row: RankedHi
             corrections=labels(Origin.CORRECTED, Origin.JOINED),
             synonyms=labels(Origin.SYNONYM),
             completions=labels(Origin.PREFIX),
+            semantic=round(row.semantic, 4),
         ),
     )
 

@@ -17,6 +17,7 @@ class Matched:
     corrections: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     completions: tuple[str, ...] = ()
+    semantic: float = 0.0  # what the semantic stage added to the score (0: it did not run)
 
 
 @dataclass(frozen=True)

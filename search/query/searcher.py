@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.embedding import Encoder, load_encoder
+from search.errors import ConfigError
 from search.pages import Page
 from search.query.confidence import Features, confidence, features, is_broad, query_evidence, shown_confidences
 from search.query.config import RankingConfig, load_config
@@ -23,9 +25,12 @@ from search.query.reload import Generations
 from search.query.rerank import Ranked, rerank
 from search.query.results import SearchResult
 from search.query.retrieve import Candidates, retrieve, top_k
+from search.query.semantic import fuse, semantic_weight, similarities
 from search.query.snapshot import Snapshot, open_snapshot
 from search.query.suggest import Suggestion, suggest
 from search.safety import SafetyNotice, SafetyRules, detect, load_rules, notice, notice_texts
+from search.safety.classify import ClassifierMatch, CrisisClassifier, load_classifier
+from search.safety.detect import Match
 from search.settings import Settings
 
 WARM_UP_PAGES = 3
@@ -39,12 +44,14 @@ class Explanation:
     safety: SafetyNotice | None
     plan: Plan
     candidates: Candidates
-    ranked: Ranked  # after the crisis pin, as served
+    ranked: Ranked  # after the semantic stage and the crisis pin, as served
     features: tuple[Features, ...]  # per ranked hit (the first few, for a served page of results)
     confidences: tuple[float, ...]  # the model's, before the display cap of shown_confidences
     scope: float  # how sure the ranker is that any page answers the query
+    scope_features: Features | None  # the lexical top hit's, before meaning reorders: what scope reads
     broad: bool  # only site-wide words matched
     kind: str  # SearchResult.kind
+    semantic_weight: float  # the sentence vectors' share of the order (0: not encoded)
 
 
 class Searcher:
@@ -55,10 +62,21 @@ class Searcher:
         self.config = config or load_config(settings.ranking_file)
         self.rules: SafetyRules = load_rules(settings.safety_file)
         self.notices = notice_texts(settings)
+        self.encoder: Encoder | None = load_encoder(settings.semantic_threads) if settings.semantic else None
+        self.classifier: CrisisClassifier | None = None
+        if self.encoder is not None and settings.crisis_classifier is not None:
+            self.classifier = load_classifier(settings.crisis_classifier)
+            if self.classifier.stamp != self.encoder.stamp:
+                raise ConfigError(
+                    f"{settings.crisis_classifier}: fitted on vectors of {self.classifier.stamp.as_dict()}, "
+                    f"not {self.encoder.stamp.as_dict()}; run `python scripts/fit_crisis.py --write`"
+                )
         self._generations = Generations(settings.index_dir, self._open)
 
     def _open(self, generation: Path) -> Snapshot:
-        snap = open_snapshot(generation, self.settings.lexicon_dir, self.config)
+        snap = open_snapshot(
+            generation, self.settings.lexicon_dir, self.config, self.encoder.stamp if self.encoder else None
+        )
         # Answer a few queries of every kind before it serves: the first user pays nothing.
         for page in snap.pages[:WARM_UP_PAGES]:
             self._search(snap, page.title, 10, 0)
@@ -110,19 +128,39 @@ class Searcher:
         """The stages in order, as served; features for the first `featured` hits (None: all)."""
         cfg = self.config
         detection = detect(raw, self.rules)
-        safety = notice(raw, detection.crisis, self.notices)
+        text = raw[:MAX_QUERY_CHARS]
+        vector = None  # the query's sentence vector, computed at most once and shared by the stages
+        crisis: Match | ClassifierMatch | None = detection.crisis
+        if crisis is None and detection.figure is None and self.classifier is not None and self.encoder is not None:
+            # The rules are silent: ask what the message means. A recognised figure of speech stays quiet.
+            vector = self.encoder.encode_one(text)
+            probability = self.classifier.probability(vector)
+            if probability >= self.classifier.threshold:
+                crisis = ClassifierMatch(probability)
+        safety = notice(raw, crisis, self.notices)
         plan = self.plan(raw, snap)
         candidates = retrieve(plan, snap.bm25, cfg.retrieve, depth)
         ranked = rerank(candidates, plan, snap.phrases, cfg.rerank)
+        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share)
+        # Scope is the lexical evidence that some page answers: it decides how far meaning may reorder.
+        lexical_top = features(snap.bm25, ranked, 0, evidence) if ranked.hits else None
+        scope = confidence(lexical_top, cfg.scope) if lexical_top is not None else 0.0
+        weight = semantic_weight(scope, cfg.semantic) if snap.vectors is not None and self.encoder else 0.0
+        if weight > 0.0 and len(ranked) > 1:
+            assert snap.vectors is not None and self.encoder is not None
+            if vector is None:
+                vector = self.encoder.encode_one(text)
+            scaled = similarities(vector, snap.vectors)
+            ranked = fuse(ranked, scaled, weight)
+        else:
+            weight = 0.0
         crisis_doc = snap.by_slug.get(self.settings.crisis_page)
         if crisis_doc is not None and (safety is not None or detection.figure is not None):
             named = named_pages(plan, snap.titles) if safety is not None else []
             score = float(candidates.scores[crisis_doc])
             ranked = pin(ranked, crisis_doc, safety is not None, detection.figure is not None, named, score)
-        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share)
         count = len(ranked) if featured is None else min(len(ranked), max(featured, 1))
         feats = tuple(features(snap.bm25, ranked, i, evidence) for i in range(count))
-        scope = confidence(feats[0], cfg.scope) if feats else 0.0
         broad = bool(feats) and is_broad(snap.bm25, plan, cfg.answer)
         if safety is not None:
             kind = "match"  # the notice and the crisis page answer it, whatever else matched
@@ -133,7 +171,9 @@ class Searcher:
         else:
             kind = "uncertain" if scope < self.unmatched_threshold else "match"
         confidences = tuple(confidence(f, cfg.confidence) for f in feats)
-        return Explanation(safety, plan, candidates, ranked, feats, confidences, scope, broad, kind)
+        return Explanation(
+            safety, plan, candidates, ranked, feats, confidences, scope, lexical_top, broad, kind, weight
+        )
 
     @property
     def unmatched_threshold(self) -> float:

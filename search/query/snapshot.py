@@ -11,9 +11,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search.analysis import KEEP_WORDS, is_stop, surface_words
+from search.embedding import Stamp, Vectors
 from search.errors import IndexError_
 from search.indexing.postings import WhooshPostings
 from search.indexing.store import VOCABULARY, read_manifest, verify_files
+from search.indexing.vectors import read_vectors
 from search.lexicon import Lexicon, load_lexicon
 from search.pages import Page, page_from_dict
 from search.query.bm25 import Bm25F
@@ -40,6 +42,7 @@ class Snapshot:
     suggestions: SuggestIndex
     ambiguous: frozenset[str]
     by_slug: dict[str, int]
+    vectors: Vectors | None  # page vectors in doc order for the semantic stage; None: lexical only
     # Snippet sentences with their stems, computed the first time a page is shown (bounded).
     sentence_cache: dict[int, Sentences] = field(default_factory=dict, compare=False, repr=False)
 
@@ -76,8 +79,8 @@ def ambiguous_abbreviations(pages: list[Page], lowercase: set[str]) -> frozenset
     )
 
 
-def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig) -> Snapshot:
-    """Open and check one generation, and build its query-time structures."""
+def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, model: Stamp | None = None) -> Snapshot:
+    """Open and check one generation, and build its query-time structures (page vectors of `model`)."""
     manifest = read_manifest(generation)
     verify_files(generation, manifest)
     try:
@@ -89,6 +92,7 @@ def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig) ->
             pages.append(page_from_dict(json.loads(stored["page"])))
         vocabulary = json.loads((generation / VOCABULARY).read_text(encoding="utf-8"))
         bm25 = Bm25F(WhooshPostings(reader, docnums), config.retrieve)
+        vectors = read_vectors(generation, [p.slug for p in pages], model) if model is not None else None
     except Exception as exc:  # whoosh raises many types for a damaged generation
         raise IndexError_(
             f"index generation {str(generation)!r} cannot be read ({type(exc).__name__}: {exc}); "
@@ -117,4 +121,5 @@ def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig) ->
         suggestions=build_suggest_index(pages),
         ambiguous=ambiguous,
         by_slug={page.slug: doc for doc, page in enumerate(pages)},
+        vectors=vectors,
     )

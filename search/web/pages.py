@@ -11,10 +11,24 @@ from fastapi.templating import Jinja2Templates
 
 from search.pages import Page
 from search.query.parse import MAX_QUERY_CHARS
+from search.web.strings import STRINGS, page_language
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
-templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes every value
+
+
+def _language(request: Request) -> dict[str, Any]:
+    """The page's language and words: the query's language, else the browser's (admin pages: English)."""
+    if request.url.path.startswith("/admin"):
+        lang = "en"
+    else:
+        query = request.query_params.get("q", "")[: 4 * MAX_QUERY_CHARS]
+        lang = page_language(query, request.headers.get("accept-language", "")[:500])
+    return {"lang": lang, "t": STRINGS[lang], "strings": STRINGS}
+
+
+# Autoescapes every value; every page gets its language's words.
+templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_language])
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 10

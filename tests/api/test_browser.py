@@ -159,3 +159,12 @@ def test_api_docs_render_from_local_files(page, server: Server) -> None:  # type
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() >= 6
     assert all(url.startswith(server.url) or url.startswith("data:") for url in requests), requests
+
+
+def test_a_spanish_search_gets_the_page_in_spanish(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/?q=no+puedo+dormir+desde+hace+meses")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_role("heading", level=1).inner_text() == "¿Qué estás buscando?"
+    assert page.get_by_role("button", name="Buscar").is_visible()
+    assert page.locator("#results .hit-title").first.get_attribute("data-slug") == "insomnia"
+    assert "páginas para" in page.locator(".count").inner_text()

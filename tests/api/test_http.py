@@ -196,3 +196,14 @@ def test_serve_builds_the_built_in_index_when_there_is_none(tmp_path: Path) -> N
         assert (index_dir / "CURRENT").exists()
         assert get(running, "/conditions").json()["total"] == 29
         assert get(running, "/search", q="burning nerve pain").json()["hits"][0]["slug"] == "neuropathic-pain"
+
+
+def test_search_page_speaks_the_query_or_browser_language(server: Server) -> None:
+    spanish = httpx.get(server.url + "/", params={"q": "me duelen los pies y me arden en la noche"}, timeout=10)
+    assert '<html lang="es">' in spanish.text
+    assert "¿Qué estás buscando?" in spanish.text and "Las páginas de la clínica están en inglés." in spanish.text
+    assert 'placeholder="p. ej., ardor en los pies"' in spanish.text
+    english = httpx.get(server.url + "/", params={"q": "burning feet at night"}, timeout=10)
+    assert '<html lang="en">' in english.text and "What are you looking for?" in english.text
+    asked = httpx.get(server.url + "/", headers={"Accept-Language": "es-US,es;q=0.9"}, timeout=10)
+    assert '<html lang="es">' in asked.text and ">Buscar</button>" in asked.text

