@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -27,16 +28,19 @@ sys.path.insert(0, str(ROOT))
 from search.embedding import load_encoder  # noqa: E402
 from search.evaluate import read_cases  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
+from search.probe import VectorModel, pages_digest, save_vector_model  # noqa: E402
 from search.query.confidence import Features  # noqa: E402
 from search.query.config import load_config, save_config, with_values  # noqa: E402
 from search.query.searcher import Explanation, Searcher  # noqa: E402
-from search.settings import Settings  # noqa: E402
+from search.settings import RESOURCES, Settings  # noqa: E402
 from search.sources import load_pages  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 REL = ROOT / "tests" / "relevance"
 MEDLINEPLUS_MAP = {"title": "title", "aliases": "also_called", "body": "summary", "url": "url"}
 NAMES = tuple(f.name for f in fields(Features))
+TOPIC_FOLDS = 5
+TOPIC_STEPS = 1500  # 512 weights: enough steps to settle at this rate, few enough to stay smooth
 IN_SCOPE_TARGET = 0.04  # flag at most this share of in-scope tuning queries (held-out reads higher)
 TUNING = [
     *sorted(REL.glob("clinic-*.tsv")),
@@ -84,6 +88,7 @@ class Sample:
     """One query's top-hit features, whether the hit is right, and whether any page should answer."""
 
     kind: str
+    query: str
     x: list[float]  # the served top hit's features: what confidence reads
     sx: list[float]  # the lexical top hit's, before the semantic stage: what scope reads
     correct: bool
@@ -108,7 +113,7 @@ def collect(searcher: Searcher, path: Path, kind: str, out_of_scope: bool = Fals
         top = searcher.pages()[explained.ranked.hits[0].doc]
         in_scope = not out_of_scope and "none" not in case.expected
         right = in_scope and (top.slug.lower() in case.expected or top.title.lower() in case.expected)
-        samples.append(Sample(kind, *_vectors(explained), right, in_scope))
+        samples.append(Sample(kind, case.query, *_vectors(explained), right, in_scope))
     return samples
 
 
@@ -120,8 +125,18 @@ def medlineplus_negatives(searcher: Searcher, files: list[Path]) -> list[Sample]
         for case in kept:
             explained = searcher.explain(case.query)
             if explained.ranked.hits and searcher.search(case.query, limit=1).safety is None:
-                samples.append(Sample("medlineplus-oos", *_vectors(explained), False, False))
+                samples.append(Sample("medlineplus-oos", case.query, *_vectors(explained), False, False))
     return samples
+
+
+def fit_topic(vectors: np.ndarray, in_scope: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The topic model over query vectors (in scope or not), and its 5-fold out-of-fold probabilities."""
+    folds = np.random.default_rng(0).integers(0, TOPIC_FOLDS, len(in_scope))
+    out_of_fold = np.zeros(len(in_scope))
+    for k in range(TOPIC_FOLDS):
+        w = fit(vectors[folds != k], in_scope[folds != k], weight[folds != k], steps=TOPIC_STEPS)
+        out_of_fold[folds == k] = 1.0 / (1.0 + np.exp(-(w[0] + vectors[folds == k] @ w[1:])))
+    return fit(vectors, in_scope, weight, steps=TOPIC_STEPS), out_of_fold
 
 
 def fit(
@@ -143,9 +158,9 @@ def fit(
     return w
 
 
-def as_model(w: np.ndarray) -> dict[str, float]:
+def as_model(w: np.ndarray, names: Sequence[str] = NAMES) -> dict[str, float]:
     """Coefficients by name, rounded for the ranking file."""
-    return {"bias": round(float(w[0]), 3), **{n: round(float(v), 3) for n, v in zip(NAMES, w[1:], strict=True)}}
+    return {"bias": round(float(w[0]), 3), **{n: round(float(v), 3) for n, v in zip(names, w[1:], strict=True)}}
 
 
 def predict(model: dict[str, float], x: np.ndarray) -> np.ndarray:
@@ -162,28 +177,24 @@ def main() -> None:
     samples: list[Sample] = []
     with tempfile.TemporaryDirectory() as tmp:
         clinic_dir, mlp_dir = Path(tmp) / "clinic", Path(tmp) / "mlp"
-        build_index(list(load_pages([ROOT / "data" / "conditions"]).pages), clinic_dir, encoder=load_encoder())
+        clinic_pages = list(load_pages([ROOT / "data" / "conditions"]).pages)
+        build_index(clinic_pages, clinic_dir, encoder=load_encoder())
         build_index(
             list(load_pages([SHARED / "corpora/medlineplus/health-topics.tsv"], MEDLINEPLUS_MAP).pages),
             mlp_dir,
             encoder=load_encoder(),
         )
-        clinic = Searcher(settings.model_copy(update={"index_dir": clinic_dir}))
-        mlp = Searcher(settings.model_copy(update={"index_dir": mlp_dir}))
+        clinic = Searcher(settings.model_copy(update={"index_dir": clinic_dir, "topic_model": None}))
+        mlp = Searcher(settings.model_copy(update={"index_dir": mlp_dir, "topic_model": None}))
         for path in TUNING:
             kind = f"{path.parent.name}/{path.stem}" if path.parent != REL else path.stem
             samples += collect(clinic, path, kind, out_of_scope=path.stem == "out-of-scope")
         mlp_sets = sorted(REL.glob("medlineplus-*.tsv"))
         samples += medlineplus_negatives(clinic, [*mlp_sets, SHARED / "eval/dev/medlineplus-symptom-descriptions.tsv"])
         mlp_samples = [s for p in mlp_sets for s in collect(mlp, p, "mlp/" + p.stem)]
-    x = np.array([s.x for s in samples])
     correct = np.array([float(s.correct) for s in samples])
     in_scope = np.array([float(s.in_scope) for s in samples])
     kinds = np.array([s.kind for s in samples])
-
-    xc = np.vstack([x, np.array([s.x for s in mlp_samples])])
-    yc = np.concatenate([correct, [float(s.correct) for s in mlp_samples]])
-    conf_model = as_model(fit(xc, yc))
     # Each source of negatives counts as much as the site's own out-of-scope traffic, however many
     # queries it has: 884 MedlinePlus topics must not teach the model that every symptom is off-topic.
     per_kind = {k: int((kinds == k).sum()) for k in set(kinds)}
@@ -191,11 +202,28 @@ def main() -> None:
     balance = np.array(
         [min(1.0, own / per_kind[k]) if not s.in_scope else 1.0 for k, s in zip(kinds, samples, strict=True)]
     )
+    encoder = load_encoder()
+    vectors = encoder.encode([s.query for s in samples]).astype(np.float64)
+    topic, out_of_fold = fit_topic(vectors, in_scope, balance)
+    # The models see the topic model's out-of-fold probability, never its in-sample one: a query
+    # cannot vouch for itself. (MedlinePlus samples read another corpus: the topic model is neutral.)
+    column = NAMES.index("meaning")
+    for sample, p in zip(samples, out_of_fold, strict=True):
+        sample.x[column] = sample.sx[column] = float(p)
+    x = np.array([s.x for s in samples])
+
+    xc = np.vstack([x, np.array([s.x for s in mlp_samples])])
+    yc = np.concatenate([correct, [float(s.correct) for s in mlp_samples]])
+    conf_model = as_model(fit(xc, yc))
     sx = np.array([s.sx for s in samples])
     scope_model = as_model(fit(sx, in_scope, balance))
+    # The semantic stage's gate: the same fit from the words alone (meaning held out).
+    words_only = as_model(fit(np.delete(sx, column, axis=1), in_scope, balance), [n for n in NAMES if n != "meaning"])
+    lexical_model = {**words_only, "meaning": 0.0}
     print(f"{len(samples)} clinic samples ({int(in_scope.sum())} in scope), {len(mlp_samples)} MedlinePlus")
     print("confidence:", conf_model)
     print("scope:", scope_model)
+    print("lexical scope (the semantic gate):", lexical_model)
 
     p = predict(conf_model, xc)
     print("\nconfidence reliability: predicted bin -> observed share correct (n)")
@@ -231,10 +259,19 @@ def main() -> None:
         config = with_values(
             load_config(settings.ranking_file),
             confidence=conf_model,
+            lexical_scope=lexical_model,
             scope={**scope_model, "threshold": round(chosen, 2)},
         )
         save_config(config, settings.ranking_file)
-        print(f"written to {settings.ranking_file}")
+        model = VectorModel(
+            topic[1:].astype(np.float32),
+            float(topic[0]),
+            0.5,
+            encoder.stamp,
+            pages_digest(p.slug for p in clinic_pages),
+        )
+        save_vector_model(model, RESOURCES / "topic-model.npz")
+        print(f"written to {settings.ranking_file} and {RESOURCES / 'topic-model.npz'}")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     ranking_file: Path = Field(
         RESOURCES / "ranking.yaml", description="Every ranking weight and threshold, each with its reason."
     )
+    topic_model: Path | None = Field(
+        RESOURCES / "topic-model.npz",
+        description="The topic model over query vectors, a feature of scope and confidence (unset: neutral).",
+    )
     semantic: bool = Field(
         True, description="Reorder hits by meaning with the sentence-embedding model (off: words only)."
     )

@@ -17,6 +17,7 @@ STRONG_FIELDS = frozenset({"title", "phrases", "aliases", "symptoms", "summary",
 # What the user's own words became; completions are guesses and synonyms are ours.
 TYPED = frozenset({Origin.TYPED, Origin.CORRECTED, Origin.JOINED})
 WORDS_SCALE = math.log1p(80)  # the longest query the parser keeps
+NEUTRAL_MEANING = 0.5  # the topic model's say when it cannot speak (no encoder, another corpus)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Features:
     long: float = 0.0  # 1 for a description (a bag of symptom words)
     words: float = 0.0  # how many content words, log-scaled
     topical: float = 0.0  # share of the query's clauses that reach a word some page is named or described by
+    meaning: float = NEUTRAL_MEANING  # the topic model: how much the query means what this site's queries mean
 
     def vector(self) -> dict[str, float]:
         """The features by name."""
@@ -86,9 +88,10 @@ class QueryEvidence:
     unknown: float
     long: float
     words: float
+    meaning: float
 
 
-def query_evidence(bm25: Bm25F, plan: Plan, broad_share: float) -> QueryEvidence:
+def query_evidence(bm25: Bm25F, plan: Plan, broad_share: float, meaning: float = NEUTRAL_MEANING) -> QueryEvidence:
     """The query-level part of the features."""
     clauses = tuple(c for c in plan.clauses if not site_wide(bm25, c, broad_share))
     # Words nothing could stand for ("tennis") count against coverage.
@@ -102,6 +105,7 @@ def query_evidence(bm25: Bm25F, plan: Plan, broad_share: float) -> QueryEvidence
         unknown=len(plan.unusable) / content if content else 0.0,
         long=float(plan.long),
         words=min(1.0, math.log1p(content) / WORDS_SCALE),
+        meaning=meaning,
     )
 
 
@@ -136,6 +140,7 @@ def features(bm25: Bm25F, ranked: Ranked, i: int, query: QueryEvidence) -> Featu
         long=query.long,
         words=query.words,
         topical=query.topical,
+        meaning=query.meaning,
     )
 
 

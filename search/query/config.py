@@ -125,6 +125,7 @@ class ConfidenceModel:
     long: float
     words: float
     topical: float
+    meaning: float
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ class RankingConfig:
     expand: ExpandWeights
     retrieve: RetrieveRules
     rerank: RerankRules
+    lexical_scope: ConfidenceModel
     semantic: SemanticRules
     confidence: ConfidenceModel
     scope: ScopeModel

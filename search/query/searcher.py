@@ -14,7 +14,16 @@ from pathlib import Path
 from search.embedding import Encoder, load_encoder
 from search.errors import ConfigError
 from search.pages import Page
-from search.query.confidence import Features, confidence, features, is_broad, query_evidence, shown_confidences
+from search.probe import VectorModel, load_vector_model
+from search.query.confidence import (
+    NEUTRAL_MEANING,
+    Features,
+    confidence,
+    features,
+    is_broad,
+    query_evidence,
+    shown_confidences,
+)
 from search.query.config import RankingConfig, load_config
 from search.query.correct import correct
 from search.query.expand import Plan, expand
@@ -64,12 +73,22 @@ class Searcher:
         self.notices = notice_texts(settings)
         self.encoder: Encoder | None = load_encoder(settings.semantic_threads) if settings.semantic else None
         self.classifier: CrisisClassifier | None = None
+        self.topic: VectorModel | None = None
         if self.encoder is not None and settings.crisis_classifier is not None:
             self.classifier = load_classifier(settings.crisis_classifier)
             if self.classifier.stamp != self.encoder.stamp:
                 raise ConfigError(
                     f"{settings.crisis_classifier}: fitted on vectors of {self.classifier.stamp.as_dict()}, "
                     f"not {self.encoder.stamp.as_dict()}; run `python scripts/fit_crisis.py --write`"
+                )
+        if self.encoder is not None and settings.topic_model is not None:
+            self.topic = load_vector_model(
+                settings.topic_model, "topic model", "run `python scripts/calibrate.py --write` to write it again"
+            )
+            if self.topic.stamp != self.encoder.stamp:
+                raise ConfigError(
+                    f"{settings.topic_model}: fitted on vectors of {self.topic.stamp.as_dict()}, "
+                    f"not {self.encoder.stamp.as_dict()}; run `python scripts/calibrate.py --write`"
                 )
         self._generations = Generations(settings.index_dir, self._open)
 
@@ -129,23 +148,28 @@ class Searcher:
         cfg = self.config
         detection = detect(raw, self.rules)
         text = raw[:MAX_QUERY_CHARS]
-        vector = None  # the query's sentence vector, computed at most once and shared by the stages
         crisis: Match | ClassifierMatch | None = detection.crisis
-        if crisis is None and detection.figure is None and self.classifier is not None and self.encoder is not None:
+        # The query's sentence vector, computed once and read by the crisis classifier, the topic
+        # model and the semantic stage; a message the rules already flag needs none of them.
+        vector = self.encoder.encode_one(text) if self.encoder is not None and crisis is None else None
+        if vector is not None and detection.figure is None and self.classifier is not None:
             # The rules are silent: ask what the message means. A recognised figure of speech stays quiet.
-            vector = self.encoder.encode_one(text)
             probability = self.classifier.probability(vector)
             if probability >= self.classifier.threshold:
                 crisis = ClassifierMatch(probability)
         safety = notice(raw, crisis, self.notices)
+        topic = self.topic if self.topic is not None and self.topic.pages in ("", snap.digest) else None
+        meaning = topic.probability(vector) if topic is not None and vector is not None else NEUTRAL_MEANING
         plan = self.plan(raw, snap)
         candidates = retrieve(plan, snap.bm25, cfg.retrieve, depth)
         ranked = rerank(candidates, plan, snap.phrases, cfg.rerank)
-        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share)
+        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning)
         # Scope is the lexical evidence that some page answers: it decides how far meaning may reorder.
         lexical_top = features(snap.bm25, ranked, 0, evidence) if ranked.hits else None
         scope = confidence(lexical_top, cfg.scope) if lexical_top is not None else 0.0
-        weight = semantic_weight(scope, cfg.semantic) if snap.vectors is not None and self.encoder else 0.0
+        # Meaning reorders more as the words match less: the gate reads the word match alone.
+        words_match = confidence(lexical_top, cfg.lexical_scope) if lexical_top is not None else 0.0
+        weight = semantic_weight(words_match, cfg.semantic) if snap.vectors is not None and self.encoder else 0.0
         if weight > 0.0 and len(ranked) > 1:
             assert snap.vectors is not None and self.encoder is not None
             if vector is None:

@@ -18,6 +18,7 @@ from search.indexing.store import VOCABULARY, read_manifest, verify_files
 from search.indexing.vectors import read_vectors
 from search.lexicon import Lexicon, load_lexicon
 from search.pages import Page, page_from_dict
+from search.probe import pages_digest
 from search.query.bm25 import Bm25F
 from search.query.config import RankingConfig
 from search.query.snippet import Sentences, sentences
@@ -43,6 +44,7 @@ class Snapshot:
     ambiguous: frozenset[str]
     by_slug: dict[str, int]
     vectors: Vectors | None  # page vectors in doc order for the semantic stage; None: lexical only
+    digest: str  # pages_digest of the slugs: which corpus this is, for the topic model
     # Snippet sentences with their stems, computed the first time a page is shown (bounded).
     sentence_cache: dict[int, Sentences] = field(default_factory=dict, compare=False, repr=False)
 
@@ -122,4 +124,5 @@ def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, mo
         ambiguous=ambiguous,
         by_slug={page.slug: doc for doc, page in enumerate(pages)},
         vectors=vectors,
+        digest=pages_digest(page.slug for page in pages),
     )
