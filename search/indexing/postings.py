@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -29,6 +30,18 @@ class TermPostings:
     def df(self) -> int:
         """Documents holding the term in any field."""
         return len(self.docs)
+
+    @cached_property
+    def _fields_by_doc(self) -> dict[int, tuple[str, ...]]:
+        by_doc: dict[int, list[str]] = {}
+        for name, (docs, _) in self.fields.items():
+            for doc in docs.tolist():
+                by_doc.setdefault(doc, []).append(name)
+        return {doc: tuple(names) for doc, names in by_doc.items()}
+
+    def fields_of(self, doc: int) -> tuple[str, ...]:
+        """The fields of one document that hold the term (built once per term: snippets and features ask often)."""
+        return self._fields_by_doc.get(doc, ())
 
 
 EMPTY = TermPostings()

@@ -69,8 +69,6 @@ class Bm25F:
         """For one document: which fields each of the given terms occurs in."""
         out: dict[str, list[str]] = {}
         for term in terms:
-            for name, (docs, _) in self.store.postings(term).fields.items():
-                i = np.searchsorted(docs, doc)
-                if i < docs.size and docs[i] == doc:
-                    out.setdefault(name, []).append(term)
+            for name in self.store.postings(term).fields_of(doc):
+                out.setdefault(name, []).append(term)
         return out

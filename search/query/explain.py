@@ -29,7 +29,7 @@ def hit(page: Page, sentences: Sentences, bm25: Bm25F, plan: Plan, row: RankedHi
         url=page.href,
         summary=page.summary,
         icd11=page.icd11,
-        snippet=snippet(page.summary, sentences, terms),
+        snippet=snippet(sentences, terms),
         score=round(row.score, 4),
         confidence=round(confidence, 3),
         matched=Matched(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from search.analysis import stem, tokens
 from search.pages import Page, body_text
@@ -13,28 +14,41 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_CHARS = 220
 
 
-Sentences = tuple[tuple[str, frozenset[str]], ...]
+@dataclass(frozen=True)
+class Sentence:
+    """A candidate snippet, trimmed, with each word's stem and offsets: tokenized once per page."""
+
+    text: str
+    stems: frozenset[str]
+    words: tuple[tuple[int, int, str], ...]  # (start, end, stem) in `text`
+
+
+Sentences = tuple[Sentence, ...]  # the page's summary first, then its other candidate sentences
+
+
+def _sentence(text: str) -> Sentence:
+    trimmed = _trim(text)
+    words = tuple((t.start, t.end, stem(t.word)) for t in tokens(trimmed))
+    # What a sentence can match is judged on the whole of it, not only the part shown.
+    stems = frozenset(stem(t.word) for t in tokens(text)) if trimmed != text else frozenset(w[2] for w in words)
+    return Sentence(trimmed, stems, words)
 
 
 def sentences(page: Page) -> Sentences:
     """A page's candidate snippet sentences with their stems, computed once per generation."""
-    texts: Iterable[str] = (page.summary, *page.symptoms, *SENTENCE.split(body_text(page)))
-    return tuple((t, _stems(t)) for t in texts if t and len(t) >= 20)
+    texts: Iterable[str] = (*page.symptoms, *SENTENCE.split(body_text(page)))
+    return (_sentence(page.summary), *(_sentence(t) for t in texts if t and len(t) >= 20))
 
 
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(stem(t.word) for t in tokens(text))
-
-
-def snippet(summary: str, candidates: Sentences, terms: Collection[str]) -> str:
+def snippet(candidates: Sentences, terms: Collection[str]) -> str:
     """HTML-safe text with <mark> around matched words; the summary when nothing matches."""
     wanted = set(terms)
-    best, best_score = summary, 0
-    for sentence, stems in candidates:
-        score = len(stems & wanted)
+    best, best_score = candidates[0], 0
+    for sentence in candidates if len(candidates[0].text) >= 20 else candidates[1:]:
+        score = len(sentence.stems & wanted)
         if score > best_score:
             best, best_score = sentence, score
-    return mark(_trim(best), wanted)
+    return _mark(best, wanted)
 
 
 def _trim(text: str) -> str:
@@ -42,14 +56,19 @@ def _trim(text: str) -> str:
     return text if len(text) <= MAX_CHARS else text[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def mark(text: str, terms: Collection[str]) -> str:
-    """Escape the text, then wrap words whose stem is in `terms` in <mark> (offsets from the tokenizer)."""
+def _mark(sentence: Sentence, terms: Collection[str]) -> str:
     out: list[str] = []
     last = 0
-    for token in tokens(text):
-        if token.start >= last and stem(token.word) in terms:
-            out.append(html.escape(text[last : token.start]))
-            out.append(f"<mark>{html.escape(text[token.start : token.end])}</mark>")
-            last = token.end
+    text = sentence.text
+    for start, end, word_stem in sentence.words:
+        if start >= last and word_stem in terms:
+            out.append(html.escape(text[last:start]))
+            out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+            last = end
     out.append(html.escape(text[last:]))
     return "".join(out)
+
+
+def mark(text: str, terms: Collection[str]) -> str:
+    """Escape the text, then wrap words whose stem is in `terms` in <mark> (offsets from the tokenizer)."""
+    return _mark(Sentence(text, frozenset(), tuple((t.start, t.end, stem(t.word)) for t in tokens(text))), terms)
