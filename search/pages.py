@@ -59,6 +59,7 @@ class Page:
     reviewed: str = ""
     reviewer: str = ""
     url: str = ""
+    group: str = ""  # the catalogue's cluster (mood, anxiety, pain, ...): how the site lists its pages
     source: str = field(default="", compare=False)
 
     @property

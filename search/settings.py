@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     crisis_page: str = Field(
         "suicidal-ideation", description="The page shown first when the crisis notice shows (its slug)."
     )
+    contact_href: str = Field(
+        "/contact",
+        description="Where a patient reaches the clinic when no page fits (a link, tel: or mailto:; empty: not shown).",
+    )
+    contact_label: str = Field("Contact the clinic", description="The contact link's text (English).")
+    contact_label_es: str = Field("Contacta a la clínica", description="The contact link's text for a Spanish query.")
     analytics_enabled: bool = Field(True, description="Record search and click events for the analytics reports.")
     analytics_url: str = Field(
         "",

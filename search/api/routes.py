@@ -19,9 +19,11 @@ from search.api.schemas import (
 )
 from search.api.serialize import condition_summary, search_response, suggest_response
 from search.api.state import AppState
+from search.language import detect_language
 from search.pages import page_to_dict
 from search.query.parse import MAX_QUERY_CHARS
-from search.web.pages import condition_page
+from search.web.pages import browse_page, condition_page
+from search.web.strings import contact_link
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
@@ -54,7 +56,7 @@ def search(
     query_id = uuid.uuid4().hex
     fallback = app.searcher.suggest(q, 3) if not result.hits else []
     app.record_search(query_id, result)
-    return search_response(query_id, result, fallback)
+    return search_response(query_id, result, fallback, contact_link(app.settings, detect_language(q)))
 
 
 @router.get("/suggest", response_model=SuggestResponse, responses=LIMITED)
@@ -63,10 +65,18 @@ def suggest(request: Request, q: QueryText, limit: Annotated[int, Query(ge=1, le
     return suggest_response(q, state(request).searcher.suggest(q, limit))
 
 
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page, not a client asking for JSON."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
 @router.get("/conditions", response_model=ConditionList)
-def conditions(request: Request) -> dict[str, Any]:
-    """Every condition page."""
+def conditions(request: Request) -> Any:
+    """Every condition page: JSON, or a page grouped by kind of condition for a browser that asks for it."""
     pages = sorted(state(request).searcher.pages(), key=lambda p: p.title.lower())
+    if _wants_html(request):
+        return browse_page(request, pages)
     return {"total": len(pages), "conditions": [condition_summary(p) for p in pages]}
 
 
@@ -76,8 +86,7 @@ def condition(request: Request, slug: str) -> Any:
     page = state(request).searcher.page(slug)
     if page is None:
         raise HTTPException(404, f"no condition page {slug[:80]!r}; GET /conditions lists them all")
-    accept = request.headers.get("accept", "")
-    if "text/html" in accept and "application/json" not in accept:
+    if _wants_html(request):
         return condition_page(request, page)
     return {**page_to_dict(page), "url": page.href}
 

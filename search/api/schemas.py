@@ -24,7 +24,7 @@ class LinkOut(BaseModel):
     """A link a phone can act on."""
 
     label: str = Field(description='What the link says, e.g. "Call 988".')
-    href: str = Field(description="A tel: or sms: link.")
+    href: str = Field(description="A tel:, sms: or web link.")
 
 
 class CrisisLineOut(BaseModel):
@@ -79,6 +79,13 @@ class SuggestionPageOut(BaseModel):
     url: str
 
 
+class NextStepsOut(BaseModel):
+    """What to offer when no page fits: never a dead end."""
+
+    browse: str = Field(description="Every condition, grouped (HTML for a browser, JSON otherwise).")
+    contact: LinkOut | None = Field(description="How to reach the clinic, in the query's language (if configured).")
+
+
 class SearchResponse(BaseModel):
     """The answer to GET /search."""
 
@@ -96,6 +103,9 @@ class SearchResponse(BaseModel):
     hits: list[HitOut]
     safety: SafetyOut | None
     suggestions: list[SuggestionPageOut]
+    next_steps: NextStepsOut | None = Field(
+        None, description="Set when no page fits (unmatched, or no hits): browse the conditions or contact the clinic."
+    )
 
 
 class SuggestionOut(BaseModel):
@@ -123,6 +133,7 @@ class ConditionSummary(BaseModel):
     url: str
     summary: str
     icd11: list[str]
+    group: str = Field(description="The kind of condition (mood, anxiety, trauma, pain, headache, sleep, substance).")
 
 
 class ConditionList(BaseModel):

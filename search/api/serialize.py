@@ -9,6 +9,8 @@ from search.pages import Page
 from search.query.results import SearchResult
 from search.query.suggest import Suggestion
 
+BROWSE_URL = "/conditions"
+
 
 def result_to_dict(result: SearchResult) -> dict[str, Any]:
     """The library result as plain data."""
@@ -29,11 +31,16 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
     return data
 
 
-def search_response(query_id: str, result: SearchResult, fallback: list[Suggestion]) -> dict[str, Any]:
-    """The public shape of GET /search."""
+def search_response(
+    query_id: str, result: SearchResult, fallback: list[Suggestion], contact: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """The public shape of GET /search; `contact` is offered when no page fits."""
     data = result_to_dict(result)
     data["query_id"] = query_id
     data["suggestions"] = [{"slug": s.slug, "title": s.title, "url": s.url} for s in fallback]
+    no_fit = result.safety is None and (result.unmatched or not result.hits)
+    link = {"label": contact[0], "href": contact[1]} if contact else None
+    data["next_steps"] = {"browse": BROWSE_URL, "contact": link} if no_fit else None
     return data
 
 
@@ -50,4 +57,5 @@ def condition_summary(page: Page) -> dict[str, Any]:
         "url": page.href,
         "summary": page.summary,
         "icd11": list(page.icd11),
+        "group": page.group,
     }

@@ -17,7 +17,7 @@ from search.pages import Page, with_source
 from search.sources.structure import Block, assemble, read_utf8
 
 LIST_FIELDS = ("icd11", "search_phrases", "aliases", "symptoms", "related", "treatments")
-TEXT_FIELDS = ("slug", "title", "summary", "icd11_label", "reviewer", "url")
+TEXT_FIELDS = ("slug", "title", "summary", "icd11_label", "reviewer", "url", "group")
 
 
 def field_line(text: str, name: str) -> int | None:

@@ -11,7 +11,8 @@ from fastapi.templating import Jinja2Templates
 
 from search.pages import Page
 from search.query.parse import MAX_QUERY_CHARS
-from search.web.strings import STRINGS, page_language
+from search.web.browse import browse_groups
+from search.web.strings import STRINGS, contact_link, page_language
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -34,13 +35,18 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 10
 
 
+# A query this long is a description: the page shows it in the describe-your-symptoms box.
+DESCRIBE_FROM_CHARS = 80
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
     q: Annotated[str, Query(max_length=4 * MAX_QUERY_CHARS)] = "",
     page: Annotated[int, Query(ge=1, le=50)] = 1,
+    mode: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
-    """The search page; with ?q= the results are rendered on the server."""
+    """The search page; with ?q= the results are rendered on the server (no JavaScript needed)."""
     app = request.app.state.condsearch
     context: dict[str, Any] = {
         "q": q,
@@ -49,6 +55,9 @@ def search_page(
         "query_id": "",
         "too_long": False,
         "max_chars": MAX_QUERY_CHARS,
+        "describe": mode == "describe" or len(q) >= DESCRIBE_FROM_CHARS or "\n" in q,
+        "browse": [],
+        "contact": None,
     }
     text = q.strip()
     if len(text) > MAX_QUERY_CHARS:
@@ -62,7 +71,22 @@ def search_page(
         context["result"] = result
         context["fallback"] = [] if result.hits else app.searcher.suggest(text, 3)
         context["pages"] = min(5, (result.total + PER_PAGE - 1) // PER_PAGE)
+        if result.safety is None and (result.unmatched or not result.hits):
+            # No dead end: every page, grouped, and a way to reach the clinic.
+            lang = page_language(text, "")
+            context["browse"] = browse_groups(app.searcher.pages(), STRINGS[lang])
+            context["contact"] = contact_link(app.settings, lang)
     return templates.TemplateResponse(request, "search.html", context)
+
+
+def browse_page(request: Request, pages: list[Page]) -> HTMLResponse:
+    """Every condition, grouped as the catalogue groups them."""
+    lang = page_language("", request.headers.get("accept-language", "")[:500])
+    context = {
+        "browse": browse_groups(pages, STRINGS[lang]),
+        "contact": contact_link(request.app.state.condsearch.settings, lang),
+    }
+    return templates.TemplateResponse(request, "conditions.html", context)
 
 
 def condition_page(request: Request, page: Page) -> HTMLResponse:

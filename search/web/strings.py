@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from search.language import detect_language
 from search.query.searcher import BROAD_HINT
+from search.settings import Settings
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -33,6 +34,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "might_be": "You might be looking for:",
         "pages_in_english": "",
         "safety_heading": "You don't have to go through this alone",
+        "uncertain_heading": "No page matches “{q}” closely.",
+        "uncertain_lede": "These pages may be related:",
+        "may_be_related": "may be related",
+        "none_lede": "Try other words for what you feel, or browse the conditions below.",
+        "browse_heading": "Browse all conditions",
+        "contact_prompt": "Not sure which page fits?",
+        "describe_link": "Describe your symptoms in more detail",
+        "short_link": "Back to a short search",
+        "describe_label": "Describe your symptoms",
+        "describe_placeholder": "e.g. For three months my feet have burned at night and the pills don't help.",
+        "describe_help": "Write as much as you like, up to {n} characters. Ctrl+Enter searches.",
+        "group_mood": "Mood and depression",
+        "group_anxiety": "Anxiety and OCD",
+        "group_trauma": "Trauma",
+        "group_pain": "Chronic and nerve pain",
+        "group_headache": "Headache",
+        "group_sleep": "Sleep",
+        "group_substance": "Alcohol and opioid use",
+        "group_other": "Other conditions",
         "footer": "This search is educational and not a substitute for a clinician's assessment. "
         "Searches are counted without any address, cookie or identifier.",
     },
@@ -60,6 +80,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "might_be": "Quizás buscas:",
         "pages_in_english": "Las páginas de la clínica están en inglés.",
         "safety_heading": "No tienes que pasar por esto a solas",
+        "uncertain_heading": "Ninguna página corresponde bien a “{q}”.",
+        "uncertain_lede": "Estas páginas podrían estar relacionadas:",
+        "may_be_related": "posiblemente relacionada",
+        "none_lede": "Prueba con otras palabras para lo que sientes, o mira las afecciones aquí abajo.",
+        "browse_heading": "Ver todas las afecciones",
+        "contact_prompt": "¿No sabes qué página corresponde?",
+        "describe_link": "Describe tus síntomas con más detalle",
+        "short_link": "Volver a una búsqueda corta",
+        "describe_label": "Describe tus síntomas",
+        "describe_placeholder": "p. ej., Desde hace tres meses me arden los pies en la noche y las pastillas "
+        "no me ayudan.",
+        "describe_help": "Escribe todo lo que quieras, hasta {n} caracteres. Ctrl+Enter busca.",
+        "group_mood": "Estado de ánimo y depresión",
+        "group_anxiety": "Ansiedad y TOC",
+        "group_trauma": "Trauma",
+        "group_pain": "Dolor crónico y de los nervios",
+        "group_headache": "Dolor de cabeza",
+        "group_sleep": "Sueño",
+        "group_substance": "Consumo de alcohol y opioides",
+        "group_other": "Otras afecciones",
         "footer": "Esta búsqueda es educativa y no sustituye la evaluación de un profesional de la salud. "
         "Las búsquedas se cuentan sin ninguna dirección, cookie ni identificador.",
     },
@@ -91,3 +131,10 @@ def page_language(query: str, accept_language: str) -> str:
     if query.strip() and detect_language(query) == "es":
         return "es"
     return browser_language(accept_language)
+
+
+def contact_link(settings: Settings, lang: str) -> tuple[str, str] | None:
+    """The configured way to reach the clinic, as (label, href), in the page's language; None if unset."""
+    if not settings.contact_href.strip():
+        return None
+    return (settings.contact_label_es if lang == "es" else settings.contact_label), settings.contact_href

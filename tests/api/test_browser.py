@@ -168,3 +168,127 @@ def test_a_spanish_search_gets_the_page_in_spanish(page, server: Server) -> None
     assert page.get_by_role("button", name="Buscar").is_visible()
     assert page.locator("#results .hit-title").first.get_attribute("data-slug") == "insomnia"
     assert "páginas para" in page.locator(".count").inner_text()
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _fits(page) -> None:  # type: ignore[no-untyped-def]
+    """Nothing on the page is wider than the viewport (no sideways scrolling)."""
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"page is {width[0]} px wide in a {width[1]} px viewport"
+
+
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield opened
+    context.close()
+    assert not errors, errors
+
+
+def test_phone_suggestions_span_the_screen_one_line_each(phone, server: Server) -> None:  # type: ignore[no-untyped-def]
+    phone.goto(server.url + "/")
+    box = phone.get_by_role("combobox")
+    box.press_sequentially("chronic pain", delay=30)
+    options = phone.get_by_role("option")
+    options.first.wait_for()
+    listbox = phone.locator("#suggestions").bounding_box()
+    assert listbox["x"] >= 0 and listbox["x"] + listbox["width"] <= PHONE["width"] + 0.5
+    assert listbox["width"] >= PHONE["width"] - 2  # edge to edge
+    assert listbox["y"] + listbox["height"] <= PHONE["height"]
+    for i in range(options.count()):
+        option = options.nth(i)
+        # One line: the option is no taller than one line of text plus its padding, and clips nothing vertically.
+        line = option.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+        assert option.bounding_box()["height"] <= line + 2 * 16 * 0.6 + 2
+    box.press("ArrowDown")
+    active = box.get_attribute("aria-activedescendant")
+    assert active and phone.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    _fits(phone)
+    phone.screenshot(path=str(PROJECT_ROOT / "docs" / "search-phone.png"))
+
+
+def test_results_on_a_phone_fit_the_screen(phone, server: Server) -> None:  # type: ignore[no-untyped-def]
+    for query in ("burning+feet+at+night", "nosebleeds", "zzqxv", "i+want+to+kill+myself"):
+        phone.goto(server.url + f"/?q={query}")
+        _fits(phone)
+    phone.goto(server.url + "/conditions", wait_until="load")
+    _fits(phone)
+
+
+def test_no_page_fits_shows_related_pages_browse_and_contact(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url + "/?q=nosebleeds")
+    notice = page.locator("#uncertain")
+    assert notice.is_visible() and "closely" in notice.inner_text()
+    tags = page.locator("#results .tag")
+    assert tags.count() == page.locator("#results .hit").count() > 0
+    assert tags.first.inner_text() == "may be related"
+    assert page.locator(".count").count() == 0  # not the confident "3 pages for ..."
+    groups = page.locator("#browse .browse-group")
+    assert groups.count() >= 6
+    assert page.locator("#browse a").count() == 29
+    assert page.locator("#contact a").get_attribute("href") == "/contact"
+    _fits(page)
+    page.screenshot(path=str(PROJECT_ROOT / "docs" / "search-no-fit.png"), full_page=True)
+    page.goto(server.url + "/?q=zzqxv")
+    assert page.locator("#no-results").is_visible()
+    assert page.locator("#browse").is_visible() and page.locator("#contact").is_visible()
+    page.screenshot(path=str(PROJECT_ROOT / "docs" / "search-no-hit.png"), full_page=True)
+    context.close()
+
+
+def test_a_confident_answer_offers_no_browse_list(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/?q=trigeminal+neuralgia")
+    assert page.locator(".count").is_visible()
+    assert page.locator("#browse").count() == 0 and page.locator("#uncertain").count() == 0
+
+
+def test_long_text_turns_the_box_into_a_textarea(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/")
+    box = page.locator("#q")
+    story = "for three months my feet have burned and tingled at night and the pills from my doctor do not help"
+    box.press_sequentially(story[:40], delay=5)
+    assert page.locator("input#q").count() == 1  # short text keeps the one-line box and its suggestions
+    box.press_sequentially(story[40:], delay=5)
+    area = page.locator("textarea#q")
+    area.wait_for()
+    assert area.input_value() == story
+    assert area.evaluate("e => document.activeElement === e")
+    assert page.locator("#describe-help").is_visible()
+    area.press("Control+Enter")
+    page.wait_for_url("**/?q=*")
+    # The results page keeps the description in the textarea, and answers it.
+    assert page.locator("textarea#q").input_value() == story
+    assert page.locator("#results .hit-title").first.get_attribute("data-slug") in {
+        "diabetic-neuropathy",
+        "neuropathic-pain",
+    }
+    _fits(page)
+    page.screenshot(path=str(PROJECT_ROOT / "docs" / "search-describe.png"), full_page=True)
+
+
+def test_describe_mode_works_without_javascript(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.get_by_role("link", name="Describe your symptoms in more detail").click()
+    area = page.locator("textarea#q")
+    area.fill("I wake at 3 every morning and cannot fall back asleep, for months now")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/?q=*")
+    assert page.locator("#results .hit-title").first.get_attribute("data-slug") == "insomnia"
+    context.close()
+
+
+def test_crisis_notice_screenshot_on_a_phone(phone, server: Server) -> None:  # type: ignore[no-untyped-def]
+    phone.goto(server.url + "/?q=i+want+to+kill+myself")
+    assert phone.locator("#safety").is_visible()
+    _fits(phone)
+    phone.screenshot(path=str(PROJECT_ROOT / "docs" / "search-crisis.png"), full_page=True)

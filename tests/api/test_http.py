@@ -36,6 +36,7 @@ def test_search_shape(server: Server) -> None:
         "hits",
         "safety",
         "suggestions",
+        "next_steps",
     }
     assert data["corrected_query"] == "neuropathy not responding to gabapentin"
     assert data["kind"] == "match" and data["unmatched"] is False and data["hint"] is None
@@ -207,3 +208,35 @@ def test_search_page_speaks_the_query_or_browser_language(server: Server) -> Non
     assert '<html lang="en">' in english.text and "What are you looking for?" in english.text
     asked = httpx.get(server.url + "/", headers={"Accept-Language": "es-US,es;q=0.9"}, timeout=10)
     assert '<html lang="es">' in asked.text and ">Buscar</button>" in asked.text
+
+
+def test_no_page_fits_offers_next_steps_in_the_query_language(server: Server) -> None:
+    unmatched = get(server, "/search", q="nosebleeds").json()
+    assert unmatched["unmatched"] is True and unmatched["kind"] == "uncertain"
+    assert unmatched["next_steps"] == {
+        "browse": "/conditions",
+        "contact": {"label": "Contact the clinic", "href": "/contact"},
+    }
+    spanish = get(server, "/search", q="me sangra la nariz todos los días").json()
+    if spanish["unmatched"]:
+        assert spanish["next_steps"]["contact"]["label"] == "Contacta a la clínica"
+    nothing = get(server, "/search", q="zzqxv").json()
+    assert nothing["hits"] == [] and nothing["next_steps"]["browse"] == "/conditions"
+    assert get(server, "/search", q="trigeminal neuralgia").json()["next_steps"] is None
+    assert get(server, "/search", q="i want to kill myself").json()["next_steps"] is None
+
+
+def test_conditions_browse_by_group(server: Server) -> None:
+    listed = get(server, "/conditions").json()
+    assert {c["group"] for c in listed["conditions"]} == {
+        "mood",
+        "anxiety",
+        "trauma",
+        "pain",
+        "headache",
+        "sleep",
+        "substance",
+    }
+    html = httpx.get(server.url + "/conditions", headers={"Accept": "text/html"}, timeout=10).text
+    assert "Browse all conditions" in html and html.count('class="browse-group"') == 7
+    assert html.index("Mood and depression") < html.index("Chronic and nerve pain")

@@ -24,6 +24,7 @@ def test_the_built_in_corpus_is_whole_and_valid() -> None:
         page = by_slug[entry["slug"]]
         assert page.title == entry["title"]
         assert list(page.icd11) == entry["icd11"]
+        assert page.group == entry["group"], page.slug
         assert len(page.search_phrases) >= 6, page.slug
         assert page.aliases and page.symptoms and page.treatments and page.reviewed
         assert page.section("Where ketamine fits") is not None, page.slug
