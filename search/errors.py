@@ -63,6 +63,10 @@ class IndexMismatchError(IndexError_):
     """The index was built with another schema or analyzer version."""
 
 
+class IndexBusyError(IndexError_):
+    """Another build is writing to the same index folder."""
+
+
 class ConfigError(CondSearchError):
     """The ranking configuration or the safety rules are invalid."""
 

@@ -108,8 +108,14 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"model": ErrorResponse}})
 def readyz(request: Request) -> dict[str, str]:
-    """An index generation is loaded and answering."""
-    return {"status": "ready", "generation": state(request).searcher.generation}
+    """Ready when the generation CURRENT names is the one answering (an older one after a refusal is not)."""
+    searcher = state(request).searcher
+    behind = searcher.behind()
+    if behind is not None:
+        raise HTTPException(
+            503, f"serving {searcher.generation}, an older generation: {behind}; run `condsearch index --repair`"
+        )
+    return {"status": "ready", "generation": searcher.generation}
 
 
 @router.get("/metrics", response_class=Response)

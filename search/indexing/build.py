@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -9,7 +11,7 @@ import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from whoosh.index import Index
 
 from search.analysis import ANALYZER_VERSION, is_stop, lowercase_words, surface_words
 from search.embedding import Encoder
-from search.errors import IndexMismatchError, IndexMissingError
+from search.errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from search.indexing.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, document
 from search.indexing.store import (
     MANIFEST,
@@ -29,6 +31,7 @@ from search.indexing.store import (
     generation_dirs,
     read_manifest,
     switch_to,
+    verify_files,
 )
 from search.indexing.vectors import write_vectors
 from search.pages import Page, body_text, content_hash, page_from_dict, with_source
@@ -50,6 +53,7 @@ class BuildReport:
     unchanged: int
     removed: int
     seconds: float
+    rebuilt: str = ""  # why the previous generation was not built upon ("" when it was, or there was none)
 
     @property
     def total(self) -> int:
@@ -91,6 +95,7 @@ def build_index(
     failed_sources: Iterable[str] = (),
     ranking: str = "",
     encoder: Encoder | None = None,
+    repair: bool = False,
 ) -> BuildReport:
     """Write `pages` as a new generation of `index_dir` and make it current.
 
@@ -98,9 +103,23 @@ def build_index(
     unchanged: a page that broke is skipped, never lost. `ranking` is the digest of the ranking
     configuration the index is built for, recorded beside the analyzer version. With an `encoder`
     the generation also holds page vectors for the semantic stage, stamped with the model.
+    `repair` builds every page afresh, sharing nothing with earlier generations. One build runs
+    at a time per index folder (IndexBusyError names the other one).
     """
-    started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(index_dir):
+        return _build(pages, index_dir, failed_sources, ranking, encoder, repair)
+
+
+def _build(
+    pages: list[Page],
+    index_dir: Path,
+    failed_sources: Iterable[str],
+    ranking: str,
+    encoder: Encoder | None,
+    repair: bool,
+) -> BuildReport:
+    started = time.perf_counter()
     previous = current_generation(index_dir)
     old_hashes: dict[str, str] = {}
     old_sources: dict[str, str] = {}
@@ -125,7 +144,10 @@ def build_index(
     work = index_dir / f".building-{name}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
 
-    ix = _start_from(previous, work) if old_hashes and previous is not None else None
+    rebuilt = "asked to repair" if repair and previous is not None else ""
+    ix = None
+    if old_hashes and previous is not None and not repair:
+        ix, rebuilt = _start_from(previous, work)
     if ix is None:
         old_hashes = {}
         work.mkdir(parents=True)
@@ -146,7 +168,8 @@ def build_index(
 
     vocabulary = {"counts": page_vocabulary(pages), "lowercase": sorted(lowercase_prose(pages))}
     (work / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
-    stamp = write_vectors(work, pages, hashes, encoder, previous) if encoder is not None else None
+    reuse = previous if not rebuilt else None  # vectors of a damaged generation are not trusted either
+    stamp = write_vectors(work, pages, hashes, encoder, reuse) if encoder is not None else None
     manifest_data = {
         "generation": name,
         "schema": SCHEMA_VERSION,
@@ -172,15 +195,18 @@ def build_index(
         unchanged=len(pages) - len(changed),
         removed=len(removed),
         seconds=time.perf_counter() - started,
+        rebuilt=rebuilt,
     )
 
 
-def _start_from(previous: Path, work: Path) -> Index | None:
+def _start_from(previous: Path, work: Path) -> tuple[Index | None, str]:
     """The previous generation, hard-linked into `work` (its segment files are immutable).
 
-    None when it cannot be read: a damaged generation is never built upon, the build starts afresh.
+    (None, why) when it cannot be trusted: every file is checked against the digests its manifest
+    recorded first, so a damaged segment is never linked into (and blessed by) a new generation.
     """
     try:
+        verify_files(previous, read_manifest(previous))
         # Hard links share inodes with the served generation: only whoosh's immutable segment and
         # TOC files are linked; every file this build writes is created new, never written through.
         shutil.copytree(
@@ -194,11 +220,11 @@ def _start_from(previous: Path, work: Path) -> Index | None:
             searcher.doc_count_all()
             for _ in searcher.all_stored_fields():
                 pass  # touch every stored document: a truncated segment fails here, not mid-build
-        return ix
+        return ix, ""
     except Exception as exc:  # whoosh raises many types for damaged files
         log.error("previous generation %s is damaged (%s); building a new one from scratch", previous.name, exc)
         shutil.rmtree(work, ignore_errors=True)
-        return None
+        return None, f"{previous.name} is damaged ({exc})"
 
 
 def _stored_pages(generation: Path, slugs: list[str]) -> list[Page]:
@@ -215,6 +241,43 @@ def _stored_pages(generation: Path, slugs: list[str]) -> list[Page]:
             ]
     finally:
         ix.close()
+
+
+LOCK_FILE = ".build.lock"
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index folder's build lock; the OS releases it if the build dies, so no lock goes stale."""
+    path = index_dir / LOCK_FILE
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise IndexBusyError(
+                f"another build is running in {str(index_dir)!r} ({holder}); "
+                "wait for it to finish, then run `condsearch index` again"
+            ) from None
+        handle.seek(0)
+        left = handle.read().strip()
+        if left:
+            # The lock was free but names a holder: that build died before it finished.
+            log.warning("a previous build (%s) stopped without finishing; its leftovers are cleared", left)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+    finally:
+        handle.close()  # closing releases the lock
 
 
 def _prune(index_dir: Path, keep: str) -> None:

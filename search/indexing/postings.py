@@ -7,7 +7,7 @@ another engine's reader) can replace whoosh here without touching ranking.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -51,8 +51,8 @@ class PostingsStore(Protocol):
     """What ranking needs from an index."""
 
     @property
-    def vocabulary(self) -> frozenset[str]:
-        """Every indexed term of every scored field."""
+    def vocabulary(self) -> Collection[str]:
+        """Every term some live document holds in a scored field."""
 
     @property
     def doc_count(self) -> int:
@@ -76,11 +76,15 @@ class WhooshPostings:
         self._position = np.full(top, -1, dtype=np.int64)
         self._position[np.asarray(self._docnums, dtype=np.int64)] = np.arange(len(self._docnums))
         self._cache: dict[str, TermPostings] = {}
-        self._vocabulary = frozenset(term for name in SCORED_FIELDS for term in _field_terms(reader, name))
+        self._terms = frozenset(term for name in SCORED_FIELDS for term in _field_terms(reader, name))
+        # Deleted documents stay in whoosh's segments (and their words in its lexicon) until a merge;
+        # a word only a deleted page held must not count as known, or an incrementally built index
+        # answers differently from a fresh build of the same pages.
+        self._vocabulary = LiveTerms(self._terms, self.postings, exact=not reader.has_deletions())
 
     @property
-    def vocabulary(self) -> frozenset[str]:
-        """Every indexed term of every scored field."""
+    def vocabulary(self) -> Collection[str]:
+        """Every term some live document holds in a scored field."""
         return self._vocabulary
 
     @property
@@ -97,7 +101,7 @@ class WhooshPostings:
         cached = self._cache.get(term)
         if cached is not None:
             return cached
-        result = self._read(term) if term in self._vocabulary else EMPTY
+        result = self._read(term) if term in self._terms else EMPTY
         self._cache[term] = result
         return result
 
@@ -120,10 +124,31 @@ class WhooshPostings:
                 ) from None
             pos = self._position[np.asarray(ids, dtype=np.int64)]
             keep = pos >= 0
-            per_field[name] = (pos[keep], np.asarray(weights, dtype=np.float64)[keep])
+            if keep.any():  # a field only deleted documents used says nothing about live ones
+                per_field[name] = (pos[keep], np.asarray(weights, dtype=np.float64)[keep])
         seen = [docs for docs, _ in per_field.values()]
         union = np.unique(np.concatenate(seen)) if seen else np.empty(0, dtype=np.int64)
         return TermPostings(per_field, frozenset(int(d) for d in union))
+
+
+class LiveTerms(Collection[str]):
+    """Indexed terms, less those only deleted documents hold (checked per term, when asked)."""
+
+    def __init__(self, terms: frozenset[str], postings: Callable[[str], TermPostings], exact: bool) -> None:
+        self._terms = terms
+        self._postings = postings
+        self._exact = exact  # no deletions: every indexed term is live
+
+    def __contains__(self, term: object) -> bool:
+        if term not in self._terms:
+            return False
+        return self._exact or self._postings(str(term)).df > 0
+
+    def __iter__(self) -> Iterator[str]:
+        return (t for t in self._terms if t in self)
+
+    def __len__(self) -> int:
+        return len(self._terms) if self._exact else sum(1 for _ in self)
 
 
 def _field_terms(reader: IndexReader, name: str) -> list[str]:

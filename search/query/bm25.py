@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class Bm25F:
             self.norm[name] = 1.0 - b + b * lengths / avg
 
     @property
-    def vocabulary(self) -> frozenset[str]:
+    def vocabulary(self) -> Collection[str]:
         """Every indexed term."""
         return self.store.vocabulary
 

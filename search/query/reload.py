@@ -27,6 +27,7 @@ class Generations:
         self._checked = 0.0
         self._snapshot: Snapshot | None = None
         self._refused: dict[str, float] = {}  # generation -> when it was refused
+        self.refusals: dict[str, str] = {}  # generation -> why it was refused (kept for /readyz)
         self._loading = False
         self.reload()
 
@@ -39,6 +40,14 @@ class Generations:
             self._reload_in_background()
         assert self._snapshot is not None
         return self._snapshot
+
+    def behind(self) -> str | None:
+        """Why the generation CURRENT names is not the one serving, when it was refused; else None."""
+        named = current_generation(self.index_dir)
+        if named is None or self._snapshot is None or named.name == self._snapshot.generation:
+            return None
+        reason = self.refusals.get(named.name)
+        return None if reason is None else f"CURRENT names {named.name}, which was refused: {reason}"
 
     def _wanted(self) -> Path | None:
         """The current generation when it is new to this holder and not recently refused."""
@@ -80,9 +89,11 @@ class Generations:
             try:
                 self._snapshot = self._open(generation)
                 self._refused.pop(generation.name, None)
+                self.refusals.pop(generation.name, None)
                 return True
             except IndexError_ as exc:
                 self._refused[generation.name] = time.monotonic()
+                self.refusals[generation.name] = str(exc)
                 log.error("refused index generation %s: %s", generation.name, exc)
                 if self._snapshot is not None:
                     return False
@@ -94,6 +105,7 @@ class Generations:
                         log.warning("serving older index generation %s", older.name)
                         return True
                     except IndexError_ as refused:
+                        self.refusals[older.name] = str(refused)
                         log.error("refused index generation %s: %s", older.name, refused)
                         continue
                 raise

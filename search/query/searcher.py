@@ -116,6 +116,10 @@ class Searcher:
         """The name of the generation in use."""
         return self.snapshot.generation
 
+    def behind(self) -> str | None:
+        """Why the newest generation is not serving (it was refused), or None when it is."""
+        return self._generations.behind()
+
     def reload(self) -> bool:
         """Open the current generation now if it is new; True when it switched."""
         return self._generations.reload()

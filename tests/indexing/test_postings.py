@@ -17,7 +17,7 @@ class ArrayPostings:
     """A second store: every term's postings copied into plain dicts of arrays up front."""
 
     def __init__(self, source: PostingsStore) -> None:
-        self._vocabulary = source.vocabulary
+        self._vocabulary = frozenset(source.vocabulary)
         self._count = source.doc_count
         self._lengths = {name: source.field_lengths(name).copy() for name in SCORED_FIELDS}
         self._terms: Mapping[str, TermPostings] = {t: source.postings(t) for t in source.vocabulary}
