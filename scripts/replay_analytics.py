@@ -4,8 +4,9 @@
         --url sqlite:////tmp/replay.db --url postgresql+psycopg://postgres@127.0.0.1:5433/replay
 
 The log is made here, deterministically: 10,000 searches over ten days, most of them for pages the clinic has,
-some for topics it lacks, with typos, word-order variants, and e-mails, phone numbers, URLs, dates and card or
-insurance numbers inside some queries. Each distinct text is searched once by the real Searcher (the pipeline is
+some for topics it lacks, with typos, word-order variants, texts in other scripts or only symbols, and e-mails,
+phone numbers, URLs, dates and card or insurance numbers inside some queries. A share of the matched searches
+click a result, mostly the first. Each distinct text is searched once by the real Searcher (the pipeline is
 deterministic) and every log line is recorded as its own event, with its own query id and scripted time, through
 the real AnalyticsSink (bounded queue, worker thread, batches) into each database. Prints JSON figures.
 """
@@ -74,6 +75,13 @@ UNMATCHED: dict[str, tuple[tuple[str, int], ...]] = {
     "knee replacement": (("knee replacement", 30), ("replacement knee", 8)),
     "cold sore": (("cold sore", 20), ("cold sores", 6)),
 }
+# Texts the analyzer reads no word of: grouped by script, never into one group with everything else.
+# Label -> (text typed, times).
+WORDLESS: dict[str, tuple[tuple[str, int], ...]] = {
+    "Cyrillic text (8)": (("головная боль", 5), ("болит ухо", 3)),
+    "Chinese/Japanese/Korean text (6)": (("头痛", 4), ("頭痛がする", 2)),
+    "symbols only (4)": (("???", 3), ("!!", 1)),
+}
 # Below k: counted, never shown.
 RARE: tuple[tuple[str, int], ...] = (("tonsillitis", 2), ("gallstones", 1), ("acne", 1))
 
@@ -129,9 +137,11 @@ SECRETS = (
 )
 
 
-def make_log(total: int = 10_000, seed: int = 7) -> list[tuple[datetime, str]]:
-    """The scripted log: the unmatched and rare texts exactly as often as listed, matched texts filling the rest."""
+def make_log(total: int = 10_000, seed: int = 7, start: datetime = START) -> list[tuple[datetime, str]]:
+    """The scripted log from `start`: the unmatched, wordless and rare texts exactly as often as listed, matched
+    texts filling the rest."""
     texts = [t for variants in UNMATCHED.values() for t, n in variants for _ in range(n)]
+    texts += [t for variants in WORDLESS.values() for t, n in variants for _ in range(n)]
     texts += [t for t, n in RARE for _ in range(n)]
     if total < len(texts):
         raise SystemExit(f"--events must be at least {len(texts)} (the unmatched part of the log)")
@@ -140,12 +150,13 @@ def make_log(total: int = 10_000, seed: int = 7) -> list[tuple[datetime, str]]:
     texts += rng.choices([t for t, _ in MATCHED], weights=weights, k=total - len(texts))
     rng.shuffle(texts)
     step = timedelta(days=DAYS) / total
-    return [(START + i * step, text) for i, text in enumerate(texts)]
+    return [(start + i * step, text) for i, text in enumerate(texts)]
 
 
 def expected_groups() -> dict[str, int]:
-    """Phrase -> searches, for every group of at least k."""
-    return {phrase: sum(n for _, n in variants) for phrase, variants in UNMATCHED.items()}
+    """Label -> searches, for every group of at least k."""
+    groups = {label: sum(n for _, n in variants) for label, variants in UNMATCHED.items()}
+    return groups | {label: sum(n for _, n in variants) for label, variants in WORDLESS.items()}
 
 
 @dataclass
@@ -203,10 +214,12 @@ def replay(searcher: Searcher, urls: Sequence[str], log: Sequence[tuple[datetime
         search_seconds += time.perf_counter() - t0
         query_id = uuid.uuid4().hex
         clicked = result.hits and not result.unmatched and rng.random() < 0.4
+        # Mostly the first result, sometimes one further down: the clicks report shows positions.
+        position = min(rng.choices((1, 2, 3), weights=(7, 2, 1))[0], len(result.hits))
         for run in runs:
             run.sink.search(query_id, result)
             if clicked:
-                run.sink.click(query_id, result.hits[0].slug, 1)
+                run.sink.click(query_id, result.hits[position - 1].slug, position)
     recorded = time.perf_counter()
     out: dict[str, Any] = {"events": len(log), "distinct_texts": len({t for _, t in log})}
     out["search_seconds"] = round(search_seconds, 2)
@@ -216,11 +229,11 @@ def replay(searcher: Searcher, urls: Sequence[str], log: Sequence[tuple[datetime
     settings = searcher.settings
     for run in runs:
         run.store.engine.dispose()
-        report = reports.unmatched(run.store, START, K, nearest_for(settings, searcher), limit=100)
+        report = reports.unmatched(run.store, log[0][0], K, nearest_for(settings, searcher), limit=100)
         out[run.name] = {
             "written": run.sink.written,
             "dropped": sum(s.value for m in run.dropped.collect() for s in m.samples if s.name.endswith("_total")),
-            "groups": {g.group.phrase: g.group.searches for g in report.groups},
+            "groups": {g.group.label: g.group.searches for g in report.groups},
             "hidden_groups": report.hidden_groups,
             "hidden_searches": report.hidden_searches,
             "report": report_dict(report)["groups"],

@@ -55,6 +55,7 @@ QUERIES = [
     "🤒 fever \u202e",
     "a" * 400,
 ]
+ANSWERABLE = QUERIES[:9]  # the rest are hostile text, rightly answered with nothing
 PREFIXES = ["fib", "nueropa", "migr", "pins and", "post", "dep", "alc"]
 
 
@@ -107,6 +108,7 @@ class Run:
     checks: dict[str, bool] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     corrupt: str = ""
+    damaged_answers: int = -1  # searches without an answer after the in-place damage and rebuild (-1: not run)
 
     def check(self, name: str, ok: bool, detail: str = "") -> None:
         """Record a named check (and why it failed)."""
@@ -314,8 +316,10 @@ async def client(number: int, url: str, stop: asyncio.Event, tally: Tally) -> No
                 await timed(http, tally, "/search", {"q": rng.choice(QUERIES)})
 
 
-async def timed(http: httpx.AsyncClient, tally: Tally, path: str, params: dict[str, str]) -> httpx.Response | None:
-    """One request, counted and timed; anything but a 200 is an error."""
+async def timed(
+    http: httpx.AsyncClient, tally: Tally, path: str, params: dict[str, str], ok: tuple[int, ...] = (200,)
+) -> httpx.Response | None:
+    """One request, counted and timed; a status not in `ok` is an error."""
     started = time.perf_counter()
     tally.requests += 1
     try:
@@ -324,7 +328,7 @@ async def timed(http: httpx.AsyncClient, tally: Tally, path: str, params: dict[s
         tally.error(f"{path}: {type(exc).__name__}: {exc}")
         return None
     tally.latencies.append(time.perf_counter() - started)
-    if response.status_code != 200:
+    if response.status_code not in ok:
         tally.error(f"{path} {params}: {response.status_code} {response.text[:200]}")
         return None
     return response
@@ -332,15 +336,18 @@ async def timed(http: httpx.AsyncClient, tally: Tally, path: str, params: dict[s
 
 async def probe(http: httpx.AsyncClient, number: int, tally: Tally) -> None:
     """Generation, marker, page count, generation: one worker, so equal ends mean one generation."""
-    before = await timed(http, tally, "/readyz", {})
+    # /readyz says 503 while a refused generation is CURRENT (the corrupt fault): the header still names
+    # the generation answering.
+    before = await timed(http, tally, "/readyz", {}, ok=(200, 503))
     found = await timed(http, tally, "/search", {"q": MARKER_WORD, "limit": "1"})
     listing = await timed(http, tally, "/conditions", {})
-    after = await timed(http, tally, "/readyz", {})
+    after = await timed(http, tally, "/readyz", {}, ok=(200, 503))
     if before is None or found is None or listing is None or after is None:
         return
     hits = found.json()["hits"]
     marker = int(hits[0]["title"].rsplit(" ", 1)[-1]) if hits and hits[0]["slug"] == MARKER_SLUG else -1
-    seen = Probe(number, before.json()["generation"], marker, listing.json()["total"], after.json()["generation"])
+    generation = "x-condsearch-generation"
+    seen = Probe(number, before.headers[generation], marker, listing.json()["total"], after.headers[generation])
     tally.probes.append(seen)
 
 
@@ -362,7 +369,7 @@ async def served_generations(url: str, samples: int = 20) -> set[str]:
     seen: set[str] = set()
     for _ in range(samples):
         async with httpx.AsyncClient(base_url=url, timeout=10) as http:
-            seen.add((await http.get("/readyz")).json()["generation"])
+            seen.add((await http.get("/readyz")).headers["x-condsearch-generation"])
     return seen
 
 
@@ -419,6 +426,46 @@ async def corrupt_a_generation(folder: Path, index_dir: Path, url: str, log: Pat
         run.notes.append(f"repaired by hand: CURRENT -> {before}, {run.corrupt} deleted")
 
 
+async def damage_in_place_then_rebuild(folder: Path, index_dir: Path, url: str, run: Run) -> None:
+    """A failing disk damages a segment the serving generation shares with older ones; then a rebuild.
+
+    The build must notice (digests) and start afresh instead of linking the damaged file into the
+    next generation, and every answer after the switch must be whole.
+    """
+    await asyncio.sleep(1.5)  # the workers pick up the last good build
+    generation = index_dir / current(index_dir)
+    segment = max(generation.glob("*.seg"), key=lambda p: p.stat().st_size)
+    inode, size = segment.stat().st_ino, segment.stat().st_size
+    with segment.open("r+b") as handle:
+        handle.seek(max(0, size // 2 - 2048))
+        handle.write(b"\xff" * min(4096, size))
+    for name in run.fingerprints:  # the fault's own write: the builds after it must not add any
+        if (index_dir / name).is_dir():
+            run.fingerprints[name] = fingerprint(index_dir / name)
+    after = await build(folder, index_dir, len(run.builds) + 1)
+    record(run, index_dir, after)
+    run.check("damaged in place: the next build succeeds", after.code == 0, after.note)
+    rebuilt = index_dir / current(index_dir)
+    linked = [f.name for f in rebuilt.iterdir() if f.stat().st_ino == inode]
+    run.check("damaged in place: the rebuild links no damaged file", not linked, f"linked {linked}")
+    served: set[str] = set()
+    for _ in range(20):  # every worker's reload check sees the rebuild and opens it (slower under load)
+        await asyncio.sleep(0.5)
+        served = await served_generations(url)
+        if served == {rebuilt.name}:
+            break
+    run.check("damaged in place: every worker serves the rebuild", served == {rebuilt.name}, f"served {served}")
+    failed = 0
+    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        for query in ANSWERABLE:
+            response = await http.get("/search", params={"q": query})
+            failed += response.status_code != 200 or not response.json()["hits"]
+        ready = (await http.get("/readyz")).status_code
+    run.damaged_answers = failed
+    run.check("damaged in place: 0 damaged answers after the rebuild", failed == 0, f"{failed} of {len(ANSWERABLE)}")
+    run.check("damaged in place: ready again", ready == 200, f"/readyz {ready}")
+
+
 async def faults(deadline: float, folder: Path, index_dir: Path, url: str, log: Path, run: Run, args: Options) -> None:
     """Rebuilds throughout; a killed build after a third of the time, a damaged generation after two."""
     started = time.monotonic()
@@ -427,6 +474,7 @@ async def faults(deadline: float, folder: Path, index_dir: Path, url: str, log: 
     await kill_a_build(folder, index_dir, url, run)
     await rebuild_until(started + 2 * third, folder, index_dir, run, args.build_pause)
     await corrupt_a_generation(folder, index_dir, url, log, run)
+    await damage_in_place_then_rebuild(folder, index_dir, url, run)
     await rebuild_until(deadline, folder, index_dir, run, args.build_pause)
 
 

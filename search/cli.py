@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from search.errors import CondSearchError
-from search.settings import Settings
+from search.settings import Settings, settings_from_environment
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()  # reads CONDSEARCH_* from the environment: the CLI is the edge
+    settings = settings_from_environment()  # reads CONDSEARCH_* from the environment: the CLI is the edge
     if getattr(args, "index_dir", None):
         settings = settings.model_copy(update={"index_dir": Path(args.index_dir)})
     return settings
@@ -46,7 +46,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     failed = {p.path for p in loaded.problems}
     ranking = load_config(settings.ranking_file).digest()
     encoder = load_encoder(settings.semantic_threads) if settings.semantic else None
-    report = build_index(list(loaded.pages), settings.index_dir, failed, ranking, encoder)
+    repair = bool(getattr(args, "repair", False))  # `serve` builds a missing index through here too
+    report = build_index(list(loaded.pages), settings.index_dir, failed, ranking, encoder, repair=repair)
+    if report.rebuilt:
+        print(f"rebuilt every page from its source: {report.rebuilt}", file=sys.stderr)
     summary = (
         f"{report.total} indexed ({report.added} added, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.removed} removed), {len(loaded.problems)} skipped "
@@ -238,6 +241,8 @@ def cmd_analytics(args: argparse.Namespace) -> int:
             report = reports.unmatched(store, start, k, nearest_for(settings, _searcher(args)), args.limit)
         elif args.report == "top":
             report = reports.top(store, start, k, args.limit)
+        elif args.report == "clicks":
+            report = reports.clicks_per_query(store, start, k, args.limit)
         elif args.report == "pages":
             report = reports.pages(store, start)
         else:
@@ -258,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index-dir", help="index folder (default: index/, or CONDSEARCH_INDEX_DIR)")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="tabular column for a page field")
     p.add_argument("--strict", action="store_true", help="refuse to write anything if any page is invalid")
+    p.add_argument(
+        "--repair", action="store_true", help="build every page afresh, sharing no file with earlier generations"
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("pages", help="list and validate pages")
@@ -292,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (
         ("unmatched", "failed searches grouped, with the nearest page and a search_phrases line"),
         ("top", "the most frequent queries (texts shared by at least k searches)"),
+        ("clicks", "per query: pages clicked, their positions, click-through rate"),
         ("pages", "per page: searches, clicks, click-through rate, mean click position"),
         ("zero-results", "the zero-result rate per day"),
         ("export", "every event, texts shared by fewer than k events left out"),
@@ -299,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         r = reports.add_parser(name, help=text)
         r.add_argument("--since", default="30d", help="how far back: 12h, 30d, 2w (default 30d)")
         r.add_argument("--format", choices=("table", "csv", "json"), default="table")
-        r.add_argument("--limit", type=int, default=50, help="rows at most (unmatched, top)")
+        r.add_argument("--limit", type=int, default=50, help="rows at most (unmatched, top, clicks)")
         r.add_argument("--index-dir", help="index for the nearest page (unmatched)")
         r.set_defaults(func=cmd_analytics)
     r = reports.add_parser("purge", help="delete events older than the retention period")

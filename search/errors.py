@@ -67,6 +67,10 @@ class IndexBusyError(IndexError_):
     """Another build is writing to the same index folder."""
 
 
+class SettingsError(CondSearchError):
+    """A CONDSEARCH_* setting has a value the service cannot use."""
+
+
 class ConfigError(CondSearchError):
     """The ranking configuration or the safety rules are invalid."""
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from search.errors import SettingsError
 
 # Data that ships inside the package: it is there however condsearch was installed.
 RESOURCES = Path(__file__).resolve().parent / "resources"
+ENV_PREFIX = "CONDSEARCH_"
+MIN_ADMIN_TOKEN = 16  # characters: a token an attacker cannot guess at the login's pace
 
 
 class CrisisLineSetting(BaseModel):
@@ -117,5 +121,33 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(30, ge=1, description="Requests a client may make at once before the rate applies.")
     admin_token: SecretStr | None = Field(
-        None, description="Bearer token for /analytics and /admin; unset: those routes are off (404)."
+        None,
+        description=f"Bearer token for /analytics and /admin (at least {MIN_ADMIN_TOKEN} characters); "
+        "unset or empty: those routes are off (404).",
     )
+
+    @field_validator("admin_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty token means off; a short or blank one is refused rather than guarded weakly."""
+        if value is None or value.get_secret_value() == "":
+            return None
+        token = value.get_secret_value()
+        if not token.strip() or len(token.strip()) < MIN_ADMIN_TOKEN:
+            raise ValueError(
+                f"must be at least {MIN_ADMIN_TOKEN} characters that are not spaces (got {len(token.strip())}); "
+                "make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
+
+def settings_from_environment() -> Settings:
+    """Settings from CONDSEARCH_* variables; a bad value is a SettingsError naming the variable and the fix."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ENV_PREFIX + "_".join(str(part) for part in error["loc"][:1]).upper()
+            problems.append(f"{name}: {error['msg'].removeprefix('Value error, ')}")
+        raise SettingsError("invalid setting(s): " + "; ".join(problems) + "; fix or unset them") from None

@@ -7,6 +7,7 @@ run the installed command in real subprocesses, so that `python -m search` and `
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -205,3 +206,44 @@ def test_condsearch_index_then_query_in_real_processes(tmp_path: Path) -> None:
     missing = _run(str(condsearch), "query", "pain", "--index-dir", str(tmp_path / "none"))
     assert missing.returncode == 2
     assert missing.stderr == f"error: no index in {str(tmp_path / 'none')!r}; run `condsearch index` first\n"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "CONDSEARCH_RATE_LIMIT_PER_SECOND",
+            "abc",
+            "error: invalid setting(s): CONDSEARCH_RATE_LIMIT_PER_SECOND: Input should be a valid number, "
+            "unable to parse string as a number; fix or unset them\n",
+        ),
+        (
+            "CONDSEARCH_ADMIN_TOKEN",
+            "    ",
+            "error: invalid setting(s): CONDSEARCH_ADMIN_TOKEN: must be at least 16 characters that are not spaces "
+            "(got 0); make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'; fix or unset them\n",
+        ),
+        (
+            "CONDSEARCH_ADMIN_TOKEN",
+            "x",
+            "error: invalid setting(s): CONDSEARCH_ADMIN_TOKEN: must be at least 16 characters that are not spaces "
+            "(got 1); make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'; fix or unset them\n",
+        ),
+    ],
+)
+def test_a_bad_setting_is_named_before_anything_starts(variable: str, value: str, message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "search", "serve", "--port", "1"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, variable: value},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (2, message)
+
+
+def test_an_empty_admin_token_means_admin_off() -> None:
+    from search.settings import Settings
+
+    assert Settings(admin_token="").admin_token is None  # type: ignore[arg-type]

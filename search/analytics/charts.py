@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -75,18 +77,45 @@ def bar_chart(
     return BarChart(width, max(1, len(items) * (bar_height + gap)), label_width, bar_height, bars)
 
 
-def _ceiling(value: float) -> float:
-    """A round upper bound for a rate axis."""
-    for bound in (0.05, 0.1, 0.2, 0.25, 0.5, 1.0):
-        if value <= bound:
-            return bound
-    return value
+NICE = (1.0, 2.0, 2.5, 5.0, 10.0)  # a step is one of these times a power of ten
+EMPTY_TOP = 0.05  # the axis of a chart whose every value is 0: 0% to 5%, not a division by zero
+
+
+def nice_step(top: float, most: int = 5) -> Decimal:
+    """The smallest nice step (1, 2, 2.5 or 5 x 10^k) that covers 0..top in at most `most` steps; a Decimal,
+    so that tick labels never pick up float noise (3 x 0.1 is 0.3, not 0.30000000000000004)."""
+    top = top if top > 0 else EMPTY_TOP
+    exponent = math.floor(math.log10(top / most))
+    while True:
+        for mantissa in NICE:
+            if mantissa * 10.0**exponent * most >= top * (1 - 1e-9):
+                return Decimal(str(mantissa)).scaleb(exponent)
+        exponent += 1
+
+
+def nice_ticks(top: float, most: int = 5) -> tuple[Decimal, ...]:
+    """Evenly spaced multiples of a nice step, from 0 to the first at or above `top` (0.043 -> 0, 0.01 .. 0.05)."""
+    step = nice_step(top, most)
+    count = max(1, math.ceil(Decimal(str(top if top > 0 else EMPTY_TOP)) / step))
+    return tuple(step * i for i in range(count + 1))
+
+
+def percent(value: Decimal) -> str:
+    """A rate as a percent with no needless digits: 0.025 -> "2.5%", 0.1 -> "10%"."""
+    return f"{(value * 100).normalize():f}%"
+
+
+def short_day(day: date) -> str:
+    """A compact date for axes and tables: "5 Jan"."""
+    return f"{day.day} {day:%b}"
 
 
 def line_chart(series: Sequence[tuple[date, float]], width: int = 680, height: int = 220) -> LineChart:
-    """A rate per day (0..1) as a polyline with percent ticks."""
-    left, right, top, bottom = 48, width - 16, 12, height - 28
-    ceiling = _ceiling(max((v for _, v in series), default=0.0))
+    """A rate per day (0..1) as a polyline, with evenly spaced nice percent ticks."""
+    # Room on the right for half of the last date label, which is centred on its point.
+    left, right, top, bottom = 48, width - 24, 12, height - 28
+    ticks = nice_ticks(max((v for _, v in series), default=0.0))
+    ceiling = float(ticks[-1])
     span = len(series) - 1
 
     def x(i: int) -> float:
@@ -97,7 +126,7 @@ def line_chart(series: Sequence[tuple[date, float]], width: int = 680, height: i
 
     points = tuple(Point(x(i), y(v), d, v) for i, (d, v) in enumerate(series))
     shown = sorted({0, span // 2, span}) if series else []
-    x_ticks = tuple(Tick(x(i), series[i][0].isoformat()) for i in shown)
-    y_ticks = tuple(Tick(y(ceiling * f), f"{ceiling * f:.0%}") for f in (0.0, 0.25, 0.5, 0.75, 1.0))
+    x_ticks = tuple(Tick(x(i), short_day(series[i][0])) for i in shown)
+    y_ticks = tuple(Tick(y(float(t)), percent(t)) for t in ticks)
     polyline = " ".join(f"{p.x},{p.y}" for p in points)
     return LineChart(width, height, left, top, right, bottom, points, polyline, x_ticks, y_ticks)

@@ -12,7 +12,9 @@ from typing import Any
 
 from search.analytics.reports import (
     EXPORT_COLUMNS,
+    ClicksReport,
     PagesReport,
+    PositionClicks,
     Report,
     TopReport,
     UnmatchedReport,
@@ -42,6 +44,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         for item in report.groups:
             group = asdict(item.group)
             group["nearest"] = asdict(item.nearest) if item.nearest else None
+            group["advice"] = item.advice
             group["search_phrase"] = item.search_phrase
             groups.append(group)
         body: dict[str, Any] = {
@@ -62,13 +65,15 @@ def report_rows(report: Report) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]
     if isinstance(report, UnmatchedReport):
         columns = (
             "searches",
-            "phrase",
+            "label",
+            "corrected",
             "variants",
             "hidden_variants",
             "first_seen",
             "last_seen",
             "nearest_page",
             "nearest_score",
+            "advice",
             "search_phrase",
         )
         rows = []
@@ -79,13 +84,15 @@ def report_rows(report: Report) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]
             rows.append(
                 (
                     g.searches,
-                    g.phrase,
+                    g.label,
+                    g.corrected,
                     variants,
                     g.hidden_variants,
                     g.first_seen,
                     g.last_seen,
                     nearest.slug if nearest else None,
                     nearest.score if nearest else None,
+                    item.advice,
                     item.search_phrase,
                 )
             )
@@ -93,6 +100,15 @@ def report_rows(report: Report) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]
     if isinstance(report, TopReport):
         columns = ("query", "searches", "zero_results", "unmatched", "clicks")
         return columns, [(q.query, q.searches, q.zero_results, q.unmatched, q.clicks) for q in report.queries]
+    if isinstance(report, ClicksReport):
+        columns = ("query", "searches", "clicked_searches", "click_through_rate", "page", "clicks", "positions")
+        per_page: list[tuple[Any, ...]] = []
+        for q in report.queries:
+            head = (q.query, q.searches, q.clicked_searches, q.click_through_rate)
+            # One row per page clicked; a query nobody clicked keeps one row with no page.
+            clicked = [(*head, p.slug, p.clicks, positions_text(p.positions)) for p in q.pages]
+            per_page += clicked or [(*head, None, 0, "")]
+        return columns, per_page
     if isinstance(report, PagesReport):
         columns = ("slug", "searches", "clicks", "click_through_rate", "mean_click_position")
         return columns, [
@@ -101,6 +117,11 @@ def report_rows(report: Report) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]
     assert isinstance(report, ZeroResultsReport)
     columns = ("day", "searches", "zero_results", "unmatched", "zero_result_rate")
     return columns, [(d.day, d.searches, d.zero_results, d.unmatched, d.zero_result_rate) for d in report.days]
+
+
+def positions_text(positions: Iterable[PositionClicks]) -> str:
+    """Clicks by position, compactly: "#1 x5; #3 x2"."""
+    return "; ".join(f"#{p.position} x{p.clicks}" for p in positions)
 
 
 def summary(report: Report) -> str:
@@ -115,6 +136,11 @@ def summary(report: Report) -> str:
         return (
             f"{report.searches} searches {since}; {report.hidden_searches} with a text fewer than "
             f"{report.k} searches share are counted, not shown"
+        )
+    if isinstance(report, ClicksReport):
+        return (
+            f"{report.searches} searches {since}, {report.clicked_searches} with a click; "
+            f"{report.hidden_searches} with a text fewer than {report.k} searches share are counted, not shown"
         )
     if isinstance(report, PagesReport):
         return f"{len(report.pages)} pages {since}"

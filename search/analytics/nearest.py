@@ -1,4 +1,4 @@
-"""The page nearest to a failed search, found by the real pipeline, and where an editor adds the phrase."""
+"""The page nearest to a failed search, found by the real pipeline, and whether it fits well enough to propose."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from search.query.searcher import Searcher
 
 @dataclass(frozen=True)
 class Nearest:
-    """The page the pipeline ranks first for a text (or suggests), its confidence, and its source file."""
+    """The page the pipeline ranks first for a text (or suggests), its confidence, file, and whether it fits."""
 
     slug: str
     title: str
     score: float | None
     file: str
+    fits: bool
 
 
 def page_file(conditions_dir: Path, slug: str) -> str:
@@ -30,12 +31,17 @@ def page_file(conditions_dir: Path, slug: str) -> str:
 
 
 def nearest_page(searcher: Searcher, conditions_dir: Path, text: str) -> Nearest | None:
-    """The top hit for the text, or else its first suggestion; None when nothing comes close."""
-    result = searcher.search(text, limit=1)
+    """The top hit for the text, or else its first suggestion; None when nothing comes close.
+
+    It fits only when the pipeline would answer with it (kind "match") and its own confidence clears the
+    unmatched threshold: the nearest of poor candidates is no place to add a phrase.
+    """
+    result = searcher.search(text, limit=1)  # slugs, not document numbers: safe across a reload
     if result.hits:
         hit = result.hits[0]
-        return Nearest(hit.slug, hit.title, hit.confidence, page_file(conditions_dir, hit.slug))
+        fits = result.kind == "match" and hit.confidence >= searcher.unmatched_threshold
+        return Nearest(hit.slug, hit.title, hit.confidence, page_file(conditions_dir, hit.slug), fits)
     found = searcher.suggest(text, 1)
     if found:
-        return Nearest(found[0].slug, found[0].title, None, page_file(conditions_dir, found[0].slug))
+        return Nearest(found[0].slug, found[0].title, None, page_file(conditions_dir, found[0].slug), False)
     return None

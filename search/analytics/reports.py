@@ -1,4 +1,5 @@
-"""The reports: unmatched groups, top queries, pages, zero-result rate per day and an export; all k-anonymous."""
+"""The reports: unmatched groups, top queries, clicks per query, pages, zero-result rate per day and an export;
+all k-anonymous."""
 
 from __future__ import annotations
 
@@ -21,12 +22,18 @@ S = searches.c
 C = clicks.c
 
 
+NO_PAGE_FITS = "no page fits: consider a new page or an FAQ entry"
+TEXTS_HIDDEN = "every text is shared by fewer than k searches: nothing to propose"
+
+
 @dataclass(frozen=True)
 class UnmatchedGroup:
-    """A group of failed searches, the page nearest to it and the line that would fix it."""
+    """A group of failed searches, the page nearest to it, what an editor can do, and the line to paste
+    (only when the nearest page fits)."""
 
     group: Group
     nearest: Nearest | None
+    advice: str
     search_phrase: str | None
 
 
@@ -61,6 +68,47 @@ class TopReport:
     k: int
     searches: int
     queries: tuple[TopQuery, ...]
+    hidden_searches: int
+
+
+@dataclass(frozen=True)
+class PositionClicks:
+    """Clicks on a page at one position of the results."""
+
+    position: int
+    clicks: int
+
+
+@dataclass(frozen=True)
+class PageClicks:
+    """Clicks on one page for a query, by position."""
+
+    slug: str
+    clicks: int
+    positions: tuple[PositionClicks, ...]
+
+
+@dataclass(frozen=True)
+class QueryClicks:
+    """What searches for one query text (normalized, shared by at least k) clicked."""
+
+    query: str
+    searches: int
+    clicked_searches: int
+    click_through_rate: float
+    clicks: int
+    pages: tuple[PageClicks, ...]
+
+
+@dataclass(frozen=True)
+class ClicksReport:
+    """Per query: pages clicked, at which positions, and the click-through rate; rarer texts only counted."""
+
+    since: datetime
+    k: int
+    searches: int
+    clicked_searches: int
+    queries: tuple[QueryClicks, ...]
     hidden_searches: int
 
 
@@ -102,7 +150,7 @@ class ZeroResultsReport:
     days: tuple[DayStats, ...]
 
 
-Report = UnmatchedReport | TopReport | PagesReport | ZeroResultsReport
+Report = UnmatchedReport | TopReport | ClicksReport | PagesReport | ZeroResultsReport
 
 
 def _read(store: Store, build: Callable[[Connection], Any]) -> Any:
@@ -131,9 +179,9 @@ def unmatched(
 ) -> UnmatchedReport:
     """Failed searches grouped so that variants count together, each with its nearest page."""
     query: Select[Any] = (
-        select(S.normalized, S.corrected, func.count(), func.min(S.minute), func.max(S.minute))
+        select(S.query, S.normalized, S.corrected, func.count(), func.min(S.minute), func.max(S.minute))
         .where(_searches_since(since), _is_unmatched())
-        .group_by(S.normalized, S.corrected)
+        .group_by(S.query, S.normalized, S.corrected)
     )
     rows = [Row(*r) for r in _read(store, lambda conn: conn.execute(query).all())]
     grouping = group_unmatched(rows, k)
@@ -149,13 +197,18 @@ def unmatched(
 
 
 def _with_nearest(group: Group, nearest: Callable[[str], Nearest | None]) -> UnmatchedGroup:
-    texts = [v.text for v in group.variants] + ([group.phrase] if group.phrase else [])
+    if group.script is not None:
+        # The analyzer reads no word of these texts: no page can be found for them, only written.
+        return UnmatchedGroup(group, None, NO_PAGE_FITS, None)
+    texts = ([group.label] if group.label else []) + [v.text for v in group.variants]
+    texts += [group.corrected] if group.corrected else []
     text = next((t for t in texts if not PLACEHOLDER.search(t)), None)
     if text is None:
-        return UnmatchedGroup(group, None, None)
-    page = nearest(group.phrase or text)
-    where = f"add to {page.file}" if page else "no page comes close: a new page?"
-    return UnmatchedGroup(group, page, f"  - {text}  # {where}")
+        return UnmatchedGroup(group, None, TEXTS_HIDDEN, None)
+    page = nearest(text)
+    if page is None or not page.fits:
+        return UnmatchedGroup(group, page, NO_PAGE_FITS, None)
+    return UnmatchedGroup(group, page, f"add '{text}' to {page.file}", f"  - {text}  # add to {page.file}")
 
 
 def top(store: Store, since: datetime, k: int, limit: int = 50) -> TopReport:
@@ -178,6 +231,61 @@ def top(store: Store, since: datetime, k: int, limit: int = 50) -> TopReport:
     shown = sorted((r for r in rows if r.searches >= k), key=lambda r: (-r.searches, r.query))
     total = sum(r.searches for r in rows)
     return TopReport(since, k, total, tuple(shown[:limit]), sum(r.searches for r in rows if r.searches < k))
+
+
+def clicks_per_query(store: Store, since: datetime, k: int, limit: int = 50) -> ClicksReport:
+    """Per query text shared by at least k searches: the pages clicked, their positions, the click-through rate."""
+    per_search = select(C.query_id, func.count().label("n")).group_by(C.query_id).subquery()
+    searched: Select[Any] = (
+        select(S.normalized, func.count(), _count_if(per_search.c.n > 0))
+        .select_from(searches.outerjoin(per_search, per_search.c.query_id == S.query_id))
+        .where(_searches_since(since))
+        .group_by(S.normalized)
+    )
+    joined = clicks.join(searches, and_(S.query_id == C.query_id, S.kind == "search"))
+    clicked: Select[Any] = (
+        select(S.normalized, C.slug, C.position, func.count())
+        .select_from(joined)
+        .where(S.minute >= since)
+        .group_by(S.normalized, C.slug, C.position)
+    )
+
+    def build(conn: Connection) -> tuple[list[Any], list[Any]]:
+        return list(conn.execute(searched).all()), list(conn.execute(clicked).all())
+
+    counted, positions = _read(store, build)
+    per_text = {r[0]: (int(r[1]), int(r[2])) for r in counted}
+    shown = {text for text, (n, _) in per_text.items() if n >= k}
+    by_page: dict[str, dict[str, dict[int, int]]] = {}
+    for text, slug, position, n in positions:
+        if text in shown:
+            by_page.setdefault(text, {}).setdefault(slug, {})[int(position)] = int(n)
+    queries = [_query_clicks(text, *per_text[text], by_page.get(text, {})) for text in shown]
+    queries.sort(key=lambda q: (-q.searches, q.query))
+    return ClicksReport(
+        since=since,
+        k=k,
+        searches=sum(n for n, _ in per_text.values()),
+        clicked_searches=sum(c for _, c in per_text.values()),
+        queries=tuple(queries[:limit]),
+        hidden_searches=sum(n for n, _ in per_text.values() if n < k),
+    )
+
+
+def _query_clicks(text: str, searched: int, clicked: int, pages: dict[str, dict[int, int]]) -> QueryClicks:
+    stats = [
+        PageClicks(slug, sum(at.values()), tuple(PositionClicks(p, n) for p, n in sorted(at.items())))
+        for slug, at in pages.items()
+    ]
+    stats.sort(key=lambda p: (-p.clicks, p.slug))
+    return QueryClicks(
+        query=text,
+        searches=searched,
+        clicked_searches=clicked,
+        click_through_rate=round(clicked / searched, 4) if searched else 0.0,
+        clicks=sum(p.clicks for p in stats),
+        pages=tuple(stats),
+    )
 
 
 def pages(store: Store, since: datetime) -> PagesReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -53,7 +54,7 @@ def open_engine(url: URL) -> Engine:
     """An engine tuned for its backend; nothing is connected yet."""
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(url.database))
         engine = create_engine(url, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -67,6 +68,13 @@ def open_engine(url: URL) -> Engine:
             "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
         },
     )
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner alone (health searches, even scrubbed, are private)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)  # an existing file made by an earlier version with the default 0644
 
 
 def _sqlite_pragmas(connection: Any, record: Any) -> None:
@@ -83,6 +91,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.recreated = 0  # times the SQLite file was found deleted under a running service and made again
 
     @property
     def where(self) -> str:
@@ -98,11 +107,26 @@ class Store:
 
     def write(self, search_events: Sequence[SearchEvent], click_events: Sequence[ClickEvent]) -> None:
         """Insert a batch in one transaction."""
+        self._recreate_if_deleted()
         with self.engine.begin() as conn:
             if search_events:
                 conn.execute(searches.insert(), [asdict(e) for e in search_events])
             if click_events:
                 conn.execute(clicks.insert(), [asdict(e) for e in click_events])
+
+    def _recreate_if_deleted(self) -> None:
+        """A SQLite file deleted while serving would take writes into the void: make it again, and say so."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return
+        path = Path(url.database)
+        if path.exists():
+            return
+        self.engine.dispose()  # pooled connections still point at the deleted file
+        _private_file(path)
+        self.migrate()
+        self.recreated += 1
+        log.warning("analytics database %s was deleted while serving; recreated it (events since were lost)", path)
 
     def purge(self, now: datetime, days: int) -> int:
         """Delete events older than `days`; the number of rows deleted."""

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Res
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from search.analytics import reports
-from search.analytics.charts import bar_chart, line_chart
+from search.analytics.charts import short_day
+from search.analytics.dashboard import build_dashboard
 from search.analytics.errors import AnalyticsError, AnalyticsUnavailableError
 from search.analytics.events import utc_minute
-from search.analytics.formats import render, report_dict
+from search.analytics.formats import positions_text, render, report_dict
 from search.analytics.period import since as period_start
 from search.analytics.service import nearest_for
 from search.analytics.store import Store
@@ -104,7 +105,8 @@ def _report(request: Request, since: str, fmt: Format, build: Callable[[AppState
 
 @router.get("/analytics/unmatched", tags=["analytics"], dependencies=ADMIN, responses=REPORT_RESPONSES)
 def unmatched(request: Request, since: Period = "30d", format: Format = "json", limit: Limit = 50) -> Response:
-    """Failed searches grouped with their variants, nearest page and a `search_phrases` line to paste."""
+    """Failed searches grouped and labelled by what patients typed, with the nearest page; a `search_phrases`
+    line to paste only when that page's confidence clears the unmatched threshold."""
 
     def build(app: AppState, start: datetime) -> reports.Report:
         k = app.settings.analytics_min_count
@@ -121,6 +123,17 @@ def top(request: Request, since: Period = "30d", format: Format = "json", limit:
         since,
         format,
         lambda app, start: reports.top(_store(app), start, app.settings.analytics_min_count, limit),
+    )
+
+
+@router.get("/analytics/clicks", tags=["analytics"], dependencies=ADMIN, responses=REPORT_RESPONSES)
+def clicks(request: Request, since: Period = "30d", format: Format = "json", limit: Limit = 50) -> Response:
+    """Per query shared by at least k searches: the pages clicked, at which positions, and the click-through rate."""
+    return _report(
+        request,
+        since,
+        format,
+        lambda app, start: reports.clicks_per_query(_store(app), start, app.settings.analytics_min_count, limit),
     )
 
 
@@ -171,26 +184,17 @@ def _dashboard(request: Request, since: str) -> HTMLResponse:
     start = period_start(since, utc_minute())
     k = app.settings.analytics_min_count
     try:
-        store = _store(app)
-        missed = reports.unmatched(store, start, k, nearest_for(app.settings, app.searcher), 25)
-        daily = reports.zero_results(store, start)
-        popular = reports.top(store, start, k, 15)
-        per_page = reports.pages(store, start)
+        board = build_dashboard(_store(app), since, start, k, nearest_for(app.settings, app.searcher))
     except AnalyticsUnavailableError as exc:
         failed = {"dashboard": False, "error": str(exc), "periods": PERIODS, "since": since}
         return templates.TemplateResponse(request, "admin.html", failed, status_code=503, headers=NO_STORE)
-    largest = [(g.group.phrase or "(texts hidden: fewer than k each)", g.group.searches) for g in missed.groups[:10]]
     context: dict[str, Any] = {
         "dashboard": True,
         "since": since,
         "periods": PERIODS,
-        "start": start,
-        "k": k,
-        "unmatched": missed,
-        "bars": bar_chart(largest),
-        "line": line_chart([(d.day, d.zero_result_rate) for d in daily.days]),
-        "daily": daily,
-        "top": popular,
-        "pages": per_page,
+        "board": board,
+        "threshold": app.searcher.unmatched_threshold,
+        "day": short_day,
+        "positions": positions_text,
     }
     return templates.TemplateResponse(request, "admin.html", context, headers=NO_STORE)

@@ -6,12 +6,13 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from search import __version__
 from search.analytics.service import start_sink
@@ -23,7 +24,7 @@ from search.api.ratelimit import RateLimitMiddleware
 from search.api.routes import router
 from search.api.state import AppState
 from search.query.searcher import Searcher
-from search.settings import Settings
+from search.settings import Settings, settings_from_environment
 from search.web.pages import STATIC_DIR
 from search.web.pages import router as web_router
 
@@ -58,6 +59,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="Lay, misspelled health queries in; the right condition page first.",
         lifespan=lifespan,
+        # Starlette's own slash redirect builds an absolute URL from the Host header; ours is relative.
+        redirect_slashes=False,
         docs_url=None,  # served below from local files: no CDN, no inline script
         redoc_url=None,
     )
@@ -69,9 +72,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(router)
     app.include_router(web_router)
-    app.include_router(admin_router)
+    # The reports exist only with an admin token and analytics on: otherwise the API does not list them.
+    app.include_router(admin_router, include_in_schema=bool(settings.admin_token and settings.analytics_enabled))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SuggestSampler, rate=settings.analytics_suggest_sample, record=_record_suggest)
+    app.add_middleware(RelativeSlashRedirect)
     if settings.rate_limit_per_second > 0:
         # Inside CORS (a 429 still reaches the widget's origin) and outside the sampler (a refused
         # request is not an analytics event); `observe` stays outermost, so 429s are counted.
@@ -95,9 +100,12 @@ def create_app(settings: Settings) -> FastAPI:
         if state is not None:
             state.metrics.requests.labels(name, str(response.status_code)).inc()
             state.metrics.latency.labels(name).observe(elapsed)
-        _secure(response)
-        # Path and status only: never the query string, the client address or its user agent.
-        access.info("%s %s %s %.1fms", request.method, request.url.path, response.status_code, elapsed * 1000)
+        _secure(request.url.path, response)
+        # Path and status only: never the query string, the client address or its user agent; control
+        # characters escaped, so a crafted path cannot forge log lines.
+        access.info(
+            "%s %s %s %.1fms", request.method, printable(request.url.path), response.status_code, elapsed * 1000
+        )
         return response
 
     return app
@@ -117,7 +125,10 @@ DOCS_PAGE = """<!doctype html>
 </body></html>"""
 
 
-def _secure(response: Response) -> None:
+def _secure(path: str, response: Response) -> None:
+    # Search answers and result pages say what someone looked up: no shared cache may keep them.
+    if not path.startswith("/static/") and "cache-control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     if response.headers.get("content-type", "").startswith("text/html"):
@@ -129,4 +140,31 @@ def app_from_environment() -> FastAPI:
     """Factory for uvicorn workers: settings from CONDSEARCH_* variables, built here at the edge."""
     # Each worker is its own process: it needs its own log handler for the access log.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return create_app(Settings())
+    return create_app(settings_from_environment())
+
+
+LOG_PATH_CHARS = 300
+
+
+def printable(text: str) -> str:
+    """Text safe for one log line: control characters escaped, length bounded."""
+    cut = text[:LOG_PATH_CHARS]
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in cut)
+
+
+class RelativeSlashRedirect:
+    """GET /search/ -> 308 /search (no route ends in a slash): a relative Location, never the Host header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if len(path) > 1 and path.endswith("/") and scope.get("method") in ("GET", "HEAD"):
+            target = "/" + path.strip("/")
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = quote(target, safe="/:@!$&'()*+,;=-._~%") + (f"?{query}" if query else "")
+            await send({"type": "http.response.start", "status": 308, "headers": [(b"location", location.encode())]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.app(scope, receive, send)

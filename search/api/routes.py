@@ -106,15 +106,21 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+GENERATION_HEADER = "X-Condsearch-Generation"  # the generation answering, ready or not
+
+
 @router.get("/readyz", responses={503: {"model": ErrorResponse}})
-def readyz(request: Request) -> dict[str, str]:
+def readyz(request: Request, response: Response) -> dict[str, str]:
     """Ready when the generation CURRENT names is the one answering (an older one after a refusal is not)."""
     searcher = state(request).searcher
     behind = searcher.behind()
     if behind is not None:
         raise HTTPException(
-            503, f"serving {searcher.generation}, an older generation: {behind}; run `condsearch index --repair`"
+            503,
+            f"serving {searcher.generation}, an older generation: {behind}; run `condsearch index --repair`",
+            headers={GENERATION_HEADER: searcher.generation},
         )
+    response.headers[GENERATION_HEADER] = searcher.generation
     return {"status": "ready", "generation": searcher.generation}
 
 

@@ -70,7 +70,14 @@ def test_without_the_token_the_reports_answer_401_in_the_error_shape(admin_serve
 
 
 def test_with_no_token_configured_the_routes_do_not_exist(server: Server) -> None:
-    for path in ("/analytics/unmatched", "/analytics/top", "/analytics/pages", "/analytics/zero-results", "/admin"):
+    paths = (
+        "/analytics/unmatched",
+        "/analytics/top",
+        "/analytics/clicks",
+        "/analytics/pages",
+        "/analytics/zero-results",
+    )
+    for path in (*paths, "/admin"):
         response = httpx.get(server.url + path, headers={"Authorization": "Bearer anything"})
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
@@ -79,11 +86,15 @@ def test_with_no_token_configured_the_routes_do_not_exist(server: Server) -> Non
 def test_the_reports_as_json(admin_server: Server) -> None:
     get = lambda path: httpx.get(f"{admin_server.url}{path}", headers=AUTH).json()  # noqa: E731
     unmatched = get("/analytics/unmatched?since=1d")
-    groups = {g["phrase"]: g for g in unmatched["groups"]}
+    groups = {g["label"]: g for g in unmatched["groups"]}
     assert groups["vertigo"]["searches"] == 5  # three typed, one misspelled, one from the HTML page
     assert groups["vertigo"]["variants"] == [{"text": "vertigo", "searches": 4}]
     assert groups["vertigo"]["hidden_variants"] == 1
-    assert groups["vertigo"]["search_phrase"] == "  - vertigo  # no page comes close: a new page?"
+    assert (groups["vertigo"]["corrected"], groups["vertigo"]["script"]) == ("vertigo", None)
+    assert groups["vertigo"]["advice"] == "no page fits: consider a new page or an FAQ entry"
+    assert groups["vertigo"]["search_phrase"] is None
+    # Typed twice with a phone number: the label is the scrubbed text, never the number.
+    assert groups["ringing ears call <phone>"]["searches"] == 2
     top = get("/analytics/top?since=1d&limit=2")
     assert [q["query"] for q in top["queries"]] == ["vertigo", "migraine"]
     assert top["queries"][1]["clicks"] == 3
@@ -92,6 +103,38 @@ def test_the_reports_as_json(admin_server: Server) -> None:
     assert pages["migraine"]["click_through_rate"] == 1.0
     (day,) = get("/analytics/zero-results")["days"]
     assert day["searches"] == len(SEARCHES) + 1
+    clicks = get("/analytics/clicks?since=1d")
+    assert (clicks["k"], clicks["searches"], clicks["clicked_searches"]) == (2, len(SEARCHES) + 1, 3)
+    by_query = {q["query"]: q for q in clicks["queries"]}
+    assert by_query["migraine"] == {
+        "query": "migraine",
+        "searches": 3,
+        "clicked_searches": 3,
+        "click_through_rate": 1.0,
+        "clicks": 3,
+        "pages": [{"slug": "migraine", "clicks": 3, "positions": [{"position": 1, "clicks": 3}]}],
+    }
+    assert by_query["vertigo"]["click_through_rate"] == 0.0
+    assert "vertgo" not in by_query  # searched once: counted, not shown
+    assert clicks["hidden_searches"] == 1
+
+
+def test_the_clicks_report_as_csv_and_in_the_openapi_document(admin_server: Server) -> None:
+    response = httpx.get(f"{admin_server.url}/analytics/clicks?format=csv&since=1d&limit=1", headers=AUTH)
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="clicks.csv"'
+    assert response.headers["cache-control"] == "no-store"
+    assert response.text.splitlines() == [
+        "query,searches,clicked_searches,click_through_rate,page,clicks,positions",
+        "vertigo,4,0,0,,0,",
+    ]
+    spec = httpx.get(f"{admin_server.url}/openapi.json").json()
+    operation = spec["paths"]["/analytics/clicks"]["get"]
+    assert operation["tags"] == ["analytics"]
+    assert {p["name"] for p in operation["parameters"]} == {"since", "format", "limit"}
+    assert set(operation["responses"]) == set(spec["paths"]["/analytics/top"]["get"]["responses"])
+    unauthorized = httpx.get(f"{admin_server.url}/analytics/clicks")
+    assert unauthorized.status_code == 401
 
 
 def test_the_reports_as_csv(admin_server: Server) -> None:

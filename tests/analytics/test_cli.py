@@ -12,7 +12,7 @@ from search.analytics.events import utc_minute
 from search.analytics.store import Store, open_engine
 from search.cli import main
 from tests.analytics.conftest import sqlite_url
-from tests.analytics.test_store import search_at
+from tests.analytics.test_store import click_at, search_at
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clinic_index: Path
     events = [search_at(now, f"v{i}") for i in range(3)]
     old = now - timedelta(days=200)
     events += [search_at(old, "old", query="dizzy spells", normalized="dizzy spells", corrected="dizzy spells")]
-    store.write(events, [])
+    store.write(events, [click_at(now, "v0", "balance-disorders", 1), click_at(now, "v0", "balance-disorders", 2)])
     store.close()
     return tmp_path
 
@@ -39,22 +39,33 @@ def test_unmatched_as_a_table_with_the_line_to_paste(data_dir: Path, capsys: pyt
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == [
         "searches",
-        "phrase",
+        "label",
+        "corrected",
         "variants",
         "hidden_variants",
         "first_seen",
         "last_seen",
         "nearest_page",
         "nearest_score",
+        "advice",
         "search_phrase",
     ]
-    assert "- vertigo  # no page comes close: a new page?" in out
+    assert out.splitlines()[2].split()[:4] == ["3", "vertigo", "vertigo", "vertigo"]  # label, corrected, variant
+    assert "no page fits: consider a new page or an FAQ entry" in out
     assert out.splitlines()[-1].startswith("3 unmatched searches since ")
+
+
+def test_clicks_per_query_as_csv(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analytics", "clicks", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == (
+        "query,searches,clicked_searches,click_through_rate,page,clicks,positions\r\n"
+        "vertigo,3,1,0.333,balance-disorders,2,#1 x1; #2 x1\r\n"
+    )
 
 
 def test_top_as_csv_and_json(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analytics", "top", "--format", "csv"]) == 0
-    assert capsys.readouterr().out == "query,searches,zero_results,unmatched,clicks\r\nvertigo,3,3,3,0\r\n"
+    assert capsys.readouterr().out == "query,searches,zero_results,unmatched,clicks\r\nvertigo,3,3,3,2\r\n"
     assert main(["analytics", "zero-results", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["days"][0]["zero_result_rate"] == 1.0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from search.analytics.reports import NO_PAGE_FITS
 from search.query.searcher import Searcher
 from tests.analytics.conftest import sqlite_url
 from tests.analytics.postgres import scratch_database, server_url
@@ -29,7 +30,7 @@ def test_the_replay_gives_the_expected_groups_on_both_databases(clinic: Searcher
         assert out["sqlite"]["report"] == out["postgresql"]["report"]
         assert out["sqlite"]["written"] == out["postgresql"]["written"] > 10_000  # searches and clicks
 
-        groups = {g["phrase"]: g for g in out["sqlite"]["report"]}
+        groups = {g["label"]: g for g in out["sqlite"]["report"]}
         assert [v["text"] for v in groups["ringing ears"]["variants"]] == [
             "ringing ears",
             "ears ringing",
@@ -43,12 +44,18 @@ def test_the_replay_gives_the_expected_groups_on_both_databases(clinic: Searcher
             "measles my email is <email>",
             "meesles",
         ]
-        nearest = clinic.search("knee replacement").hits[0].slug  # a page is found, below the unmatched threshold
-        assert (
-            groups["knee replacement"]["search_phrase"]
-            == f"  - knee replacement  # add to data/conditions/{nearest}.md"
-        )
-        assert groups["vertigo"]["search_phrase"] == "  - vertigo  # no page comes close: a new page?"
+        # A page is found for "knee replacement", below the unmatched threshold: named, never proposed.
+        knee = groups["knee replacement"]
+        assert knee["nearest"]["slug"] == clinic.search("knee replacement").hits[0].slug
+        assert knee["nearest"]["fits"] is False
+        assert (knee["advice"], knee["search_phrase"]) == (NO_PAGE_FITS, None)
+        assert (groups["vertigo"]["nearest"], groups["vertigo"]["advice"]) == (None, NO_PAGE_FITS)
+        # Texts in other scripts are grouped on their own, as typed, never with the rest.
+        cyrillic = groups["Cyrillic text (8)"]
+        assert [v["text"] for v in cyrillic["variants"]] == ["головная боль", "болит ухо"]
+        assert (cyrillic["script"], cyrillic["corrected"]) == ("Cyrillic", None)
+        assert groups["symbols only (4)"]["hidden_variants"] == 1  # "!!", typed once
+        assert all(g["label"] for g in out["sqlite"]["report"])
 
         # No scrubbed detail anywhere: every row of every table, on both databases.
         for url in (sqlite, postgres):

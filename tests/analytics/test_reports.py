@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from search.analytics import reports
@@ -47,22 +48,80 @@ def fill(store: Store) -> None:
     store.write(events, clicks)
 
 
-def nowhere(text: str) -> Nearest | None:
-    return Nearest("balance-disorders", "Balance disorders", 0.2, "data/conditions/balance-disorders.md")
+@dataclass
+class NearestThat:
+    """A nearest-page lookup that always answers the same page, fitting or not; it records what it was asked."""
+
+    fits: bool
+    asked: list[str] = field(default_factory=list)
+
+    def __call__(self, text: str) -> Nearest | None:
+        self.asked.append(text)
+        score = 0.8 if self.fits else 0.2
+        return Nearest(
+            "balance-disorders", "Balance disorders", score, "data/conditions/balance-disorders.md", self.fits
+        )
 
 
-def test_unmatched_groups_with_nearest_page_and_line(store: Store) -> None:
+def test_unmatched_groups_propose_the_nearest_page_only_when_it_fits(store: Store) -> None:
     fill(store)
-    report = reports.unmatched(store, DAY1, 3, nowhere)
+    fitting = NearestThat(True)
+    report = reports.unmatched(store, DAY1, 3, fitting)
     assert report.searches == 5
     (item,) = report.groups
-    assert (item.group.phrase, item.group.searches, item.group.hidden_variants) == ("vertigo", 4, 1)
+    assert (item.group.label, item.group.searches, item.group.hidden_variants) == ("vertigo", 4, 1)
     assert [(v.text, v.searches) for v in item.group.variants] == [("vertigo", 3)]
+    assert fitting.asked == ["vertigo"]
+    assert item.advice == "add 'vertigo' to data/conditions/balance-disorders.md"
     assert item.search_phrase == "  - vertigo  # add to data/conditions/balance-disorders.md"
     assert (report.hidden_groups, report.hidden_searches) == (1, 1)
     assert render(report, "csv").splitlines()[0] == (
-        "searches,phrase,variants,hidden_variants,first_seen,last_seen,nearest_page,nearest_score,search_phrase"
+        "searches,label,corrected,variants,hidden_variants,first_seen,last_seen,nearest_page,nearest_score,"
+        "advice,search_phrase"
     )
+
+    (poor,) = reports.unmatched(store, DAY1, 3, NearestThat(False)).groups
+    assert poor.nearest is not None and poor.nearest.slug == "balance-disorders"  # named, not proposed
+    assert poor.advice == "no page fits: consider a new page or an FAQ entry"
+    assert poor.search_phrase is None
+
+
+def test_wordless_texts_are_grouped_by_script_and_never_proposed_a_page(store: Store) -> None:
+    events = [search_at(DAY1, f"c{i}", query="головная боль", normalized="", corrected="") for i in range(4)]
+    events += [search_at(DAY1, f"v{i}") for i in range(3)]
+    store.write(events, [])
+    fitting = NearestThat(True)
+    report = reports.unmatched(store, DAY1, 3, fitting)
+    cyrillic, vertigo = report.groups
+    assert (cyrillic.group.label, cyrillic.nearest, cyrillic.search_phrase) == ("Cyrillic text (4)", None, None)
+    assert cyrillic.advice == "no page fits: consider a new page or an FAQ entry"
+    assert (vertigo.group.label, vertigo.group.searches) == ("vertigo", 3)
+    assert fitting.asked == ["vertigo"]
+    assert (report.hidden_groups, report.hidden_searches) == (0, 0)
+
+
+def test_clicks_per_query_pages_positions_and_click_through(store: Store) -> None:
+    fill(store)
+    report = reports.clicks_per_query(store, DAY1, 3)
+    assert (report.searches, report.clicked_searches, report.hidden_searches) == (9, 3, 2)
+    assert [q.query for q in report.queries] == ["migraine", "vertigo"]  # "neck pain", "vertgo": fewer than k
+    migraine, vertigo = report.queries
+    assert (migraine.searches, migraine.clicked_searches, migraine.click_through_rate, migraine.clicks) == (
+        4,
+        2,
+        0.5,
+        3,
+    )
+    (page,) = migraine.pages
+    assert (page.slug, page.clicks) == ("migraine", 3)
+    assert [(p.position, p.clicks) for p in page.positions] == [(1, 1), (2, 1), (3, 1)]
+    assert (vertigo.click_through_rate, vertigo.pages) == (0.0, ())
+    assert render(report, "csv").splitlines() == [
+        "query,searches,clicked_searches,click_through_rate,page,clicks,positions",
+        "migraine,4,2,0.5,migraine,3,#1 x1; #2 x1; #3 x1",
+        "vertigo,3,0,0,,0,",
+    ]
+    assert reports.clicks_per_query(store, DAY1, 3, limit=1).queries == (migraine,)
 
 
 def test_top_queries_only_show_texts_k_searches_share(store: Store) -> None:

@@ -73,3 +73,44 @@ def test_a_batch_is_written_and_old_events_are_purged(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(select(searches.c.query_id)).scalars().all() == ["b"]
         assert conn.execute(select(clicks.c.query_id)).scalars().all() == ["b"]
+
+
+def test_the_sqlite_file_is_private_to_its_owner(tmp_path: object) -> None:
+    import os
+    import stat
+    from pathlib import Path
+
+    from sqlalchemy import make_url
+
+    from search.analytics.store import open_engine
+
+    path = Path(str(tmp_path)) / "var" / "analytics.db"
+    path.parent.mkdir()
+    path.touch(mode=0o644)  # as an earlier version left it
+    os.chmod(path, 0o644)
+    store = Store(open_engine(make_url(f"sqlite:///{path}")))
+    store.migrate()
+    store.write([search_at(NOW, "a")], [])
+    for made in path.parent.iterdir():  # the database, its WAL and shared-memory files
+        assert stat.S_IMODE(made.stat().st_mode) == 0o600, made.name
+    store.close()
+
+
+def test_a_database_deleted_while_serving_is_made_again(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from sqlalchemy import make_url
+
+    from search.analytics.store import open_engine
+
+    path = Path(str(tmp_path)) / "analytics.db"
+    store = Store(open_engine(make_url(f"sqlite:///{path}")))
+    store.migrate()
+    store.write([search_at(NOW, "a")], [])
+    for made in path.parent.glob("analytics.db*"):
+        made.unlink()
+    store.write([search_at(NOW, "b")], [])
+    assert path.exists() and store.recreated == 1
+    with store.engine.connect() as conn:
+        assert conn.execute(select(searches.c.query_id)).scalars().all() == ["b"]
+    store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -297,3 +298,46 @@ def test_the_served_app_limits_each_client(clinic_index: Path, tmp_path: Path) -
         metrics = client.get("/metrics").text
         assert 'status="429"' in metrics
     assert "127.0.0.1" not in "\n".join(line for line in log.read_text().splitlines() if "Uvicorn running" not in line)
+
+
+def test_search_answers_and_result_pages_are_never_cached(server: Server) -> None:
+    for path in ("/search?q=migraine", "/suggest?q=migr", "/?q=migraine", "/conditions"):
+        assert httpx.get(server.url + path, timeout=10).headers["cache-control"] == "no-store", path
+    assert "no-store" not in httpx.get(server.url + "/static/style.css", timeout=10).headers.get("cache-control", "")
+
+
+def test_the_slash_redirect_is_relative_whatever_the_host_header(server: Server) -> None:
+    response = httpx.get(
+        server.url + "/search/?q=migraine", headers={"Host": "evil.example"}, follow_redirects=False, timeout=10
+    )
+    assert response.status_code == 308
+    assert response.headers["location"] == "/search?q=migraine"
+    sneaky = httpx.get(server.url + "//evil.example/", follow_redirects=False, timeout=10)
+    assert sneaky.headers["location"] == "/evil.example"  # a path on this site, never another host
+
+
+def test_analytics_routes_are_not_listed_when_they_are_off(server: Server) -> None:
+    paths = httpx.get(server.url + "/openapi.json", timeout=10).json()["paths"]
+    assert not [p for p in paths if p.startswith("/analytics")]
+
+
+def test_control_characters_in_a_path_cannot_forge_log_lines(clinic_index: Path, tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    with stopping(start_server(clinic_index, log=log)) as running:
+        host, port = running.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as raw:  # httpx would clean the path
+            path = b"/conditions/x%1B%5B31m%0D%0AGET%20/forged%20200"
+            raw.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            while raw.recv(65536):
+                pass
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert not [line for line in lines if line.startswith("GET /forged")]
+    logged = [line for line in lines if "/conditions/x" in line]
+    assert logged and "\x1b" not in logged[0] and "\\x1b[31m" in logged[0]
+
+
+def test_printable_escapes_every_control_character() -> None:
+    from search.api.app import printable
+
+    assert printable("/a\nb\rc\x1b[31m\x00d\u2028é") == "/a\\nb\\rc\\x1b[31m\\x00d\\u2028é"
+    assert len(printable("/" + "x" * 5000)) == 300

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from search.indexing.store import current_generation
 from search.query.searcher import Searcher
 from search.sources import load_pages
 from tests.conftest import PROJECT_ROOT, settings_for, write_page
+from tests.support.server import free_port
 from tests.support.wait import wait_for
 
 
@@ -169,7 +171,7 @@ def test_a_refused_current_generation_is_reported_not_ready(tmp_path: Path) -> N
     assert behind is not None and behind.startswith(f"CURRENT names {second.name}, which was refused: ")
     # Rebuilding (as the message says) repairs it, and the service catches up.
     build_index(_corpus(tmp_path / "pages", ["alpha-pain", "beta-sleep", "gamma-mood"]), index_dir)
-    wait_for(lambda: (searcher.snapshot, searcher.behind() is None and searcher.generation != first.name)[1])
+    assert wait_for(lambda: (searcher.snapshot, searcher.behind() is None and searcher.generation != first.name)[1])
     assert searcher.search("gamma mood").hits[0].slug == "gamma-mood"
 
 
@@ -229,3 +231,41 @@ def test_an_incremental_build_answers_as_a_fresh_build(tmp_path_factory: pytest.
     fresh = root / "fresh"
     build_index(write(), fresh)
     assert _ranking(index_dir) == _ranking(fresh)
+
+
+@pytest.mark.e2e
+def test_readyz_says_which_generation_serves_and_why_not_the_newest(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(_corpus(tmp_path / "pages", ["alpha-pain", "beta-sleep"]), index_dir)
+    first = current_generation(index_dir)
+    build_index(_corpus(tmp_path / "pages", ["alpha-pain", "beta-sleep", "gamma-mood"]), index_dir)
+    second = current_generation(index_dir)
+    assert first is not None and second is not None
+    _damage(second, own=True)
+    port = free_port()
+    env = {**os.environ, "CONDSEARCH_DATA_DIR": str(tmp_path / "var"), "CONDSEARCH_SEMANTIC": "false"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "search", "serve", "--port", str(port), "--index-dir", str(index_dir)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(lambda: _status(url + "/healthz") == 200, seconds=60)
+        response = httpx.get(url + "/readyz", timeout=5)
+        assert response.status_code == 503
+        message = response.json()["error"]["message"]
+        assert message.startswith(f"serving {first.name}, an older generation: CURRENT names {second.name}, ")
+        assert message.endswith("run `condsearch index --repair`")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _status(url: str) -> int:
+    try:
+        return httpx.get(url, timeout=1).status_code
+    except httpx.HTTPError:
+        return 0
