@@ -109,6 +109,23 @@ MATCHED: tuple[tuple[str, int], ...] = (
     ("migraine https://forum.example.com/t?id=42&user=jane", 1),
 )
 
+# Round two of hostile details, each typed once (rarer than k: never shown, and never stored as typed):
+# names, addresses, postcodes, obfuscated e-mails, record numbers, partial birth dates, English and Spanish.
+HOSTILE: tuple[str, ...] = (
+    "my name is Rosa Quintero and I have migraines",
+    "I am Dmitri Volkov, panic attacks at night",
+    "me llamo Lucia Fernandez y tengo insomnio",
+    "fibromyalgia 742 Evergreen Terrace",
+    "calle Alcala 48 dolor de espalda",
+    "ptsd clinic near SW1A 1AA",
+    "insomnia write to rosa at clinicmail dot org",
+    "migraine rosa(at)clinicmail.org",
+    "panic attacks mrn QX48213",
+    "expediente AB7731 migraña",
+    "insomnia birthday 3/14",
+    "nací el 9 de octubre insomnio",
+)
+
 # What must never reach the database, whatever its table or column.
 SECRETS = (
     "jane.doe",
@@ -134,6 +151,21 @@ SECRETS = (
     "4155550199",
     "12/03/1985",
     "march 12, 1985",
+    "rosa quintero",
+    "quintero",
+    "dmitri",
+    "volkov",
+    "lucia fernandez",
+    "fernandez",
+    "742 evergreen",
+    "evergreen terrace",
+    "alcala 48",
+    "sw1a 1aa",
+    "clinicmail",
+    "qx48213",
+    "ab7731",
+    "3/14",
+    "9 de octubre",
 )
 
 
@@ -143,6 +175,7 @@ def make_log(total: int = 10_000, seed: int = 7, start: datetime = START) -> lis
     texts = [t for variants in UNMATCHED.values() for t, n in variants for _ in range(n)]
     texts += [t for variants in WORDLESS.values() for t, n in variants for _ in range(n)]
     texts += [t for t, n in RARE for _ in range(n)]
+    texts += list(HOSTILE)
     if total < len(texts):
         raise SystemExit(f"--events must be at least {len(texts)} (the unmatched part of the log)")
     rng = random.Random(seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from search.errors import SettingsError
@@ -120,6 +120,10 @@ class Settings(BaseSettings):
         description="Searches and suggestions per second per client address, sustained; 0 turns limits off.",
     )
     rate_limit_burst: int = Field(30, ge=1, description="Requests a client may make at once before the rate applies.")
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; none by default.",
+    )
     admin_token: SecretStr | None = Field(
         None,
         description=f"Bearer token for /analytics and /admin (at least {MIN_ADMIN_TOKEN} characters); "

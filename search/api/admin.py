@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import math
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from search.analytics.period import since as period_start
 from search.analytics.service import nearest_for
 from search.analytics.store import Store
 from search.api.errors import error_response
+from search.api.ratelimit import client_address
 from search.api.schemas import ErrorResponse
 from search.api.state import AppState
 from search.web.pages import templates
@@ -56,10 +58,34 @@ def _bearer(request: Request) -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
+def _backoff(request: Request) -> int:
+    """Seconds this client must wait after repeated failed sign-ins (0: none)."""
+    app = _state(request)
+    return math.ceil(app.logins.wait(client_address(request.scope, app.settings.trusted_proxies)))
+
+
+def _sign_in(request: Request, given: str) -> bool:
+    """Check a token, counting failures per client (constant-time comparison kept)."""
+    app = _state(request)
+    address = client_address(request.scope, app.settings.trusted_proxies)
+    if _matches(given, _token(request)):
+        app.logins.succeeded(address)
+        return True
+    app.logins.failed(address)
+    return False
+
+
 def require_admin(request: Request) -> AppState:
     """The app state, for a request that carries the admin token as a bearer token."""
-    token = _token(request)
-    if not _matches(_bearer(request), token):
+    _token(request)  # 404 when admin access is off, before anything else
+    wait = _backoff(request)
+    if wait:
+        raise HTTPException(
+            429,
+            f"too many failed sign-ins from this connection; wait {wait} s and try again",
+            headers={"Retry-After": str(wait)},
+        )
+    if not _sign_in(request, _bearer(request)):
         raise HTTPException(
             401,
             "a valid admin token is required: send `Authorization: Bearer <CONDSEARCH_ADMIN_TOKEN>`",
@@ -169,14 +195,21 @@ def admin_login(
     since: Annotated[str, Form(max_length=10)] = "30d",
 ) -> HTMLResponse:
     """The dashboard, when the form carried the right token."""
-    if not _matches(token, _token(request)):
+    _token(request)  # 404 when admin access is off
+    wait = _backoff(request)
+    if wait:
+        message = f"Too many failed sign-ins: wait {wait} s and try again."
+        return _login(request, message, 429, {"Retry-After": str(wait)})
+    if not _sign_in(request, token):
         return _login(request, "That token is not right.", 401)
     return _dashboard(request, since if since in PERIODS else "30d")
 
 
-def _login(request: Request, error: str, status: int) -> HTMLResponse:
+def _login(request: Request, error: str, status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
     context = {"dashboard": False, "error": error, "periods": PERIODS, "since": "30d"}
-    return templates.TemplateResponse(request, "admin.html", context, status_code=status, headers=NO_STORE)
+    return templates.TemplateResponse(
+        request, "admin.html", context, status_code=status, headers={**NO_STORE, **(headers or {})}
+    )
 
 
 def _dashboard(request: Request, since: str) -> HTMLResponse:

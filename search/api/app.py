@@ -80,7 +80,12 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.rate_limit_per_second > 0:
         # Inside CORS (a 429 still reaches the widget's origin) and outside the sampler (a refused
         # request is not an analytics event); `observe` stays outermost, so 429s are counted.
-        app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst)
+        app.add_middleware(
+            RateLimitMiddleware,
+            rate=settings.rate_limit_per_second,
+            burst=settings.rate_limit_burst,
+            trusted=settings.trusted_proxies,
+        )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

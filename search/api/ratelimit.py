@@ -7,12 +7,16 @@ import math
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_address
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from search.api.errors import error_response
+
+# Every route that searches or writes: the HTML page runs the same search as /search.
+LIMITED_PATHS = ("/search", "/suggest", "/", "/events/click")
 
 
 @dataclass
@@ -80,8 +84,9 @@ class TokenBuckets:
 class RateLimitMiddleware:
     """Answers 429 with Retry-After when a client spends its tokens on the limited paths.
 
-    The client is the connection's peer address (uvicorn runs without proxy headers), kept only
-    as a keyed hash whose key lives and dies with the process, and never logged.
+    The client is the connection's peer address, or behind a trusted proxy (CONDSEARCH_TRUSTED_PROXIES)
+    the address that proxy forwards, kept only as a keyed hash whose key lives and dies with the
+    process, and never logged.
     """
 
     def __init__(
@@ -90,12 +95,14 @@ class RateLimitMiddleware:
         *,
         rate: float,
         burst: int,
-        paths: Collection[str] = ("/search", "/suggest"),
+        paths: Collection[str] = LIMITED_PATHS,
+        trusted: Sequence[IPv4Network | IPv6Network] = (),
         max_clients: int = 100_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
         self.paths = frozenset(paths)
+        self.trusted = tuple(trusted)
         self.buckets = TokenBuckets(rate, burst, max_clients=max_clients, clock=clock)
         self._key = os.urandom(16)
 
@@ -118,6 +125,69 @@ class RateLimitMiddleware:
         await response(scope, receive, send)
 
     def _client_key(self, scope: Scope) -> str:
-        client = scope.get("client")
-        address = client[0] if client else ""
+        address = client_address(scope, self.trusted)
         return hashlib.blake2b(address.encode(), key=self._key, digest_size=16).hexdigest()
+
+
+def client_address(scope: Scope, trusted: Sequence[IPv4Network | IPv6Network]) -> str:
+    """The client: the peer, or behind a trusted proxy the nearest address in X-Forwarded-For it did not add.
+
+    X-Forwarded-For is read right to left, skipping trusted proxies: anything further left was written
+    by the client itself and cannot be believed.
+    """
+    client = scope.get("client")
+    peer = client[0] if client else ""
+    if not trusted or not _is_trusted(peer, trusted):
+        return peer
+    forwarded = b",".join(v for k, v in scope.get("headers", ()) if k == b"x-forwarded-for").decode("latin-1")
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()][-MAX_HOPS:]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return peer
+
+
+MAX_HOPS = 20
+
+
+def _is_trusted(address: str, trusted: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
+class LoginBackoff:
+    """Failed admin sign-ins per client: after a few, each one doubles the wait (up to 5 minutes)."""
+
+    FREE_FAILURES = 3
+    MAX_WAIT = 300.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, max_clients: int = 10_000) -> None:
+        self.clock = clock
+        self.max_clients = max_clients
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # key -> (failures, blocked until)
+        self._key = os.urandom(16)
+
+    def _hashed(self, address: str) -> str:
+        return hashlib.blake2b(address.encode(), key=self._key, digest_size=16).hexdigest()
+
+    def wait(self, address: str) -> float:
+        """Seconds this client must wait before trying again (0: it may try now)."""
+        entry = self._failures.get(self._hashed(address))
+        return max(0.0, entry[1] - self.clock()) if entry else 0.0
+
+    def failed(self, address: str) -> None:
+        """Count a failed sign-in."""
+        key = self._hashed(address)
+        count = self._failures.pop(key, (0, 0.0))[0] + 1
+        extra = count - self.FREE_FAILURES
+        blocked = self.clock() + min(self.MAX_WAIT, 2.0 ** (extra - 1)) if extra > 0 else 0.0
+        self._failures[key] = (count, blocked)
+        while len(self._failures) > self.max_clients:
+            self._failures.popitem(last=False)
+
+    def succeeded(self, address: str) -> None:
+        """A right token clears the client's failures."""
+        self._failures.pop(self._hashed(address), None)

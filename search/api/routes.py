@@ -55,7 +55,9 @@ def search(
         app.metrics.zero_results.inc()
     query_id = uuid.uuid4().hex
     fallback = app.searcher.suggest(q, 3) if not result.hits else []
-    app.record_search(query_id, result)
+    if offset == 0:
+        # A later page of the same results is the same person's search: it must not count again.
+        app.record_search(query_id, result)
     return search_response(query_id, result, fallback, contact_link(app.settings, detect_language(q)))
 
 

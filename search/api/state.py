@@ -8,6 +8,7 @@ from typing import Protocol
 
 from search.analytics.store import Store
 from search.api.metrics import Metrics
+from search.api.ratelimit import LoginBackoff
 from search.query.results import SearchResult
 from search.query.searcher import Searcher
 from search.settings import Settings
@@ -54,6 +55,7 @@ class AppState:
     metrics: Metrics
     events: EventSink = field(default_factory=NullSink)
     analytics: Store | None = None  # where the admin reports read from; None when analytics are off
+    logins: LoginBackoff = field(default_factory=LoginBackoff)  # failed admin sign-ins, per client
 
     def record_search(self, query_id: str, result: SearchResult) -> None:
         """Hand a search to the analytics sink; never fails the request."""

@@ -67,7 +67,8 @@ def search_page(
 
         result = app.searcher.search(text, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
         context["query_id"] = uuid.uuid4().hex
-        app.record_search(context["query_id"], result)
+        if page == 1:  # page 2 of the same results is the same person's search: recorded once
+            app.record_search(context["query_id"], result)
         context["result"] = result
         context["fallback"] = [] if result.hits else app.searcher.suggest(text, 3)
         context["pages"] = min(5, (result.total + PER_PAGE - 1) // PER_PAGE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -188,3 +189,16 @@ def test_the_dashboard_needs_the_token_and_sets_nothing(admin_server: Server) ->
     assert TOKEN not in page.text
     bearer = httpx.get(f"{admin_server.url}/admin", headers=AUTH)
     assert bearer.status_code == 200 and 'id="largest-chart"' in bearer.text
+
+
+def test_later_pages_of_a_search_are_not_recorded_again(clinic_index: Path, tmp_path: Path) -> None:
+    with stopping(analytics_server(clinic_index, tmp_path)) as running:
+        httpx.get(running.url + "/search", params={"q": "nerve pain", "offset": 0}, timeout=10)
+        for offset in (10, 20):
+            httpx.get(running.url + "/search", params={"q": "nerve pain", "offset": offset}, timeout=10)
+        httpx.get(running.url + "/", params={"q": "nerve pain", "page": 1}, timeout=10)
+        for page in (2, 3):
+            httpx.get(running.url + "/", params={"q": "nerve pain", "page": page}, timeout=10)
+        assert wait_for(lambda: searches_recorded(running) == 2)
+        time.sleep(0.5)  # past a flush: nothing more arrives
+        assert searches_recorded(running) == 2

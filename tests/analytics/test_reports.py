@@ -18,7 +18,7 @@ DAY2 = DAY1 + timedelta(days=1)
 def fill(store: Store) -> None:
     hit = {"hits": 4, "top_slug": "migraine", "confidence": 0.9, "unmatched": False}
     events = [
-        search_at(DAY1, f"m{i}", query=q, normalized=q.lower(), corrected="migraine", **hit)
+        search_at(DAY1 + timedelta(minutes=i), f"m{i}", query=q, normalized=q.lower(), corrected="migraine", **hit)
         for i, q in enumerate(["migraine", "Migraine", "migraine", "migraine"])
     ]
     events += [
@@ -35,7 +35,7 @@ def fill(store: Store) -> None:
         )
     ]
     events += [
-        search_at(DAY2, f"v{i}", query=q, normalized=q, corrected="vertigo")
+        search_at(DAY2 + timedelta(minutes=i), f"v{i}", query=q, normalized=q, corrected="vertigo")
         for i, q in enumerate(["vertigo", "vertigo", "vertgo", "vertigo"])
     ]
     clicks = [
@@ -87,8 +87,11 @@ def test_unmatched_groups_propose_the_nearest_page_only_when_it_fits(store: Stor
 
 
 def test_wordless_texts_are_grouped_by_script_and_never_proposed_a_page(store: Store) -> None:
-    events = [search_at(DAY1, f"c{i}", query="головная боль", normalized="", corrected="") for i in range(4)]
-    events += [search_at(DAY1, f"v{i}") for i in range(3)]
+    events = [
+        search_at(DAY1 + timedelta(minutes=i), f"c{i}", query="головная боль", normalized="", corrected="")
+        for i in range(4)
+    ]
+    events += [search_at(DAY1 + timedelta(minutes=i), f"v{i}") for i in range(3)]
     store.write(events, [])
     fitting = NearestThat(True)
     report = reports.unmatched(store, DAY1, 3, fitting)

@@ -341,3 +341,96 @@ def test_printable_escapes_every_control_character() -> None:
 
     assert printable("/a\nb\rc\x1b[31m\x00d\u2028é") == "/a\\nb\\rc\\x1b[31m\\x00d\\u2028é"
     assert len(printable("/" + "x" * 5000)) == 300
+
+
+def test_every_route_that_searches_or_writes_is_limited(clinic_index: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(clinic_index, index_dir)
+    env = {
+        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0.1",
+        "CONDSEARCH_RATE_LIMIT_BURST": "2",
+        "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
+    }
+    with stopping(start_server(index_dir, env=env)) as running, httpx.Client(base_url=running.url, timeout=10) as c:
+        assert [c.get("/", params={"q": "migraine"}).status_code for _ in range(3)] == [200, 200, 429]
+        click = {"query_id": "abc", "slug": "migraine", "position": 1}
+        assert c.post("/events/click", json=click).status_code == 429  # the same client's bucket is empty
+        assert c.get("/healthz").status_code == 200  # health checks are never limited
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket(clinic_index: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(clinic_index, index_dir)
+    env = {
+        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0.1",
+        "CONDSEARCH_RATE_LIMIT_BURST": "1",
+        "CONDSEARCH_TRUSTED_PROXIES": '["127.0.0.1/32"]',
+        "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
+    }
+    with stopping(start_server(index_dir, env=env)) as running, httpx.Client(base_url=running.url, timeout=10) as c:
+
+        def search(forwarded: str) -> int:
+            return c.get("/search", params={"q": "pain"}, headers={"X-Forwarded-For": forwarded}).status_code
+
+        assert search("198.51.100.1") == 200
+        assert search("198.51.100.2") == 200  # another client behind the same proxy
+        assert search("198.51.100.1") == 429
+        # A client cannot pick its own bucket: only the hop the trusted proxy added counts.
+        assert search("203.0.113.9, 198.51.100.1") == 429
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "expected"),
+    [
+        ("127.0.0.1", "198.51.100.7", "198.51.100.7"),
+        ("127.0.0.1", "203.0.113.1, 198.51.100.7", "198.51.100.7"),
+        ("127.0.0.1", "198.51.100.7, 10.0.0.5", "198.51.100.7"),  # an inner trusted proxy is skipped
+        ("192.0.2.50", "198.51.100.7", "192.0.2.50"),  # not a trusted peer: its header is ignored
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", "not-an-address", "not-an-address"),
+    ],
+)
+def test_client_address_reads_forwarded_for_only_from_trusted_proxies(peer: str, forwarded: str, expected: str) -> None:
+    from ipaddress import ip_network
+
+    from search.api.ratelimit import client_address
+
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    scope = {"type": "http", "client": (peer, 5000), "headers": headers}
+    trusted = [ip_network("127.0.0.1/32"), ip_network("10.0.0.0/8")]
+    assert client_address(scope, trusted) == expected
+
+
+def test_failed_sign_ins_back_off_doubling(clock: Clock) -> None:
+    from search.api.ratelimit import LoginBackoff
+
+    logins = LoginBackoff(clock=clock)
+    for _ in range(3):
+        logins.failed("a")
+        assert logins.wait("a") == 0.0  # a few typos are free
+    waits = []
+    for _ in range(4):
+        logins.failed("a")
+        waits.append(logins.wait("a"))
+    assert waits == [1.0, 2.0, 4.0, 8.0]
+    assert logins.wait("b") == 0.0  # another client is not held back
+    clock.now += 8.0
+    assert logins.wait("a") == 0.0
+    logins.succeeded("a")
+    logins.failed("a")
+    assert logins.wait("a") == 0.0  # the count starts again after a success
+
+
+def test_admin_sign_in_is_throttled_after_failures(clinic_index: Path, tmp_path: Path) -> None:
+    from tests.analytics.server import TOKEN, analytics_server
+
+    with stopping(analytics_server(clinic_index, tmp_path)) as running:
+        statuses = [
+            httpx.post(running.url + "/admin", data={"token": "wrong-token-000000"}, timeout=10).status_code
+            for _ in range(5)
+        ]
+        assert statuses[:4] == [401, 401, 401, 401] and statuses[4] == 429
+        refused = httpx.post(running.url + "/admin", data={"token": TOKEN}, timeout=10)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1  # even the right token waits
+        bearer = httpx.get(running.url + "/analytics/top", headers={"Authorization": "Bearer x"}, timeout=10)
+        assert bearer.status_code == 429
