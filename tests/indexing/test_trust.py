@@ -199,7 +199,7 @@ def test_a_removed_pages_words_are_not_known_words(tmp_path: Path) -> None:
     assert _ranking(index_dir) == _ranking(fresh)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     steps=st.lists(
         st.tuples(st.sampled_from(["add", "change", "remove"]), st.sampled_from(POOL)), min_size=1, max_size=6
