@@ -170,6 +170,22 @@ def _is_unmatched() -> Any:
     return or_(S.hits == 0, S.unmatched.is_(True))
 
 
+def _valid_clicks() -> Any:
+    """Clicks on a result their search returned (position within its hits), each counted once.
+
+    A click names its search by `query_id`; one that names no recorded search, a position past the
+    search's results, or repeats an earlier click is not evidence of anything (forged or replayed).
+    """
+    joined = clicks.join(searches, and_(S.query_id == C.query_id, S.kind == "search"))
+    return (
+        select(C.query_id, C.slug, C.position, S.minute)
+        .select_from(joined)
+        .where(C.position <= S.hits)
+        .distinct()
+        .subquery()
+    )
+
+
 def _count_if(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -213,7 +229,8 @@ def _with_nearest(group: Group, nearest: Callable[[str], Nearest | None]) -> Unm
 
 def top(store: Store, since: datetime, k: int, limit: int = 50) -> TopReport:
     """The most searched texts, each shared by at least k searches."""
-    per_search = select(C.query_id, func.count().label("n")).group_by(C.query_id).subquery()
+    valid = _valid_clicks()
+    per_search = select(valid.c.query_id, func.count().label("n")).group_by(valid.c.query_id).subquery()
     query: Select[Any] = (
         select(
             S.normalized,
@@ -235,19 +252,20 @@ def top(store: Store, since: datetime, k: int, limit: int = 50) -> TopReport:
 
 def clicks_per_query(store: Store, since: datetime, k: int, limit: int = 50) -> ClicksReport:
     """Per query text shared by at least k searches: the pages clicked, their positions, the click-through rate."""
-    per_search = select(C.query_id, func.count().label("n")).group_by(C.query_id).subquery()
+    valid = _valid_clicks()
+    per_search = select(valid.c.query_id, func.count().label("n")).group_by(valid.c.query_id).subquery()
     searched: Select[Any] = (
         select(S.normalized, func.count(), _count_if(per_search.c.n > 0))
         .select_from(searches.outerjoin(per_search, per_search.c.query_id == S.query_id))
         .where(_searches_since(since))
         .group_by(S.normalized)
     )
-    joined = clicks.join(searches, and_(S.query_id == C.query_id, S.kind == "search"))
+    joined = valid.join(searches, and_(S.query_id == valid.c.query_id, S.kind == "search"))
     clicked: Select[Any] = (
-        select(S.normalized, C.slug, C.position, func.count())
+        select(S.normalized, valid.c.slug, valid.c.position, func.count())
         .select_from(joined)
         .where(S.minute >= since)
-        .group_by(S.normalized, C.slug, C.position)
+        .group_by(S.normalized, valid.c.slug, valid.c.position)
     )
 
     def build(conn: Connection) -> tuple[list[Any], list[Any]]:
@@ -293,13 +311,15 @@ def pages(store: Store, since: datetime) -> PagesReport:
     topped: Select[Any] = (
         select(S.top_slug, func.count()).where(_searches_since(since), S.top_slug.is_not(None)).group_by(S.top_slug)
     )
-    joined = clicks.join(searches, and_(searches.c.query_id == C.query_id, S.kind == "search"))
+    valid = _valid_clicks()
     clicked: Select[Any] = (
-        select(C.slug, func.count(), func.avg(C.position)).select_from(joined).where(S.minute >= since).group_by(C.slug)
+        select(valid.c.slug, func.count(), func.avg(valid.c.position))
+        .where(valid.c.minute >= since)
+        .group_by(valid.c.slug)
     )
     through: Select[Any] = (
         select(S.top_slug, func.count(func.distinct(S.query_id)))
-        .select_from(searches.join(clicks, and_(C.query_id == S.query_id, C.slug == S.top_slug)))
+        .select_from(searches.join(valid, and_(valid.c.query_id == S.query_id, valid.c.slug == S.top_slug)))
         .where(_searches_since(since))
         .group_by(S.top_slug)
     )

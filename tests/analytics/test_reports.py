@@ -169,3 +169,21 @@ def test_export_leaves_out_texts_fewer_than_k_share(store: Store) -> None:
     assert {r["query"] for r in rows} == {"migraine", None, "vertigo"}
     assert {r["normalized"] for r in rows} == {"migraine", None, "vertigo"}
     assert sum(r["clicks"] for r in rows) == 4
+
+
+def test_forged_and_repeated_clicks_count_for_nothing(store: Store) -> None:
+    hit = {"hits": 4, "top_slug": "migraine", "confidence": 0.9, "unmatched": False}
+    searches = [
+        search_at(DAY1 + timedelta(minutes=i), f"s{i}", query="migraine", normalized="migraine", **hit)
+        for i in range(3)
+    ]  # type: ignore[arg-type]
+    real = [click_at(DAY1, "s0", "migraine", 1)]
+    forged = [click_at(DAY1, "s1", "migraine", 1000)]  # a position its search never returned
+    forged += [click_at(DAY1, "s0", "migraine", 1) for _ in range(50)]  # the same click replayed
+    forged += [click_at(DAY1, "made-up-id", "migraine", 1)]  # a search that was never made
+    store.write(searches, real + forged)
+    page = next(p for p in reports.pages(store, DAY1).pages if p.slug == "migraine")
+    assert (page.clicks, page.mean_click_position) == (1, 1.0)
+    clicked = reports.clicks_per_query(store, DAY1, 3).queries[0]
+    assert (clicked.query, clicked.searches, clicked.clicked_searches, clicked.clicks) == ("migraine", 3, 1, 1)
+    assert reports.top(store, DAY1, 3).queries[0].clicks == 1
