@@ -18,13 +18,17 @@ HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 
 
-def _language(request: Request) -> dict[str, Any]:
-    """The page's language and words: the query's language, else the browser's (admin pages: English)."""
+def request_language(request: Request) -> str:
+    """The page's language: the query's, else the browser's (admin pages: English)."""
     if request.url.path.startswith("/admin"):
-        lang = "en"
-    else:
-        query = request.query_params.get("q", "")[: 4 * MAX_QUERY_CHARS]
-        lang = page_language(query, request.headers.get("accept-language", "")[:500])
+        return "en"
+    query = request.query_params.get("q", "")[: 4 * MAX_QUERY_CHARS]
+    return page_language(query, request.headers.get("accept-language", "")[:500])
+
+
+def _language(request: Request) -> dict[str, Any]:
+    """The page's language and its words, for every template."""
+    lang = request_language(request)
     return {"lang": lang, "t": STRINGS[lang], "strings": STRINGS}
 
 
@@ -73,8 +77,8 @@ def search_page(
         context["fallback"] = [] if result.hits else app.searcher.suggest(text, 3)
         context["pages"] = min(5, (result.total + PER_PAGE - 1) // PER_PAGE)
         if result.safety is None and (result.unmatched or not result.hits):
-            # No dead end: every page, grouped, and a way to reach the clinic.
-            lang = page_language(text, "")
+            # No dead end: every page, grouped, and a way to reach the clinic, in the page's language.
+            lang = request_language(request)
             context["browse"] = browse_groups(app.searcher.pages(), STRINGS[lang])
             context["contact"] = contact_link(app.settings, lang)
     return templates.TemplateResponse(request, "search.html", context)
@@ -82,7 +86,7 @@ def search_page(
 
 def browse_page(request: Request, pages: list[Page]) -> HTMLResponse:
     """Every condition, grouped as the catalogue groups them."""
-    lang = page_language("", request.headers.get("accept-language", "")[:500])
+    lang = request_language(request)
     context = {
         "browse": browse_groups(pages, STRINGS[lang]),
         "contact": contact_link(request.app.state.condsearch.settings, lang),

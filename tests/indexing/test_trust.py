@@ -81,9 +81,8 @@ def test_repair_shares_no_file_with_earlier_generations(tmp_path: Path) -> None:
     assert not any(f.stat().st_ino in inodes for f in latest.iterdir())
 
 
-def test_a_second_build_is_refused_with_who_holds_the_lock(tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
-    index_dir.mkdir()
+def _hold_lock(index_dir: Path) -> subprocess.Popen[str]:
+    """Another process holding the folder's build lock (until it is killed)."""
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -96,8 +95,15 @@ def test_a_second_build_is_refused_with_who_holds_the_lock(tmp_path: Path) -> No
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_second_build_is_refused_with_who_holds_the_lock(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    holder = _hold_lock(index_dir)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with pytest.raises(IndexBusyError) as caught:
             build_index(_corpus(tmp_path / "pages", ["alpha-pain"]), index_dir)
         message = str(caught.value)
@@ -126,20 +132,8 @@ def test_the_cli_says_who_holds_the_lock(tmp_path: Path) -> None:
     index_dir.mkdir()
     folder = tmp_path / "pages"
     _corpus(folder, ["alpha-pain"])
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from pathlib import Path; from search.indexing.build import build_lock\n"
-            "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
-            str(index_dir),
-        ],
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _hold_lock(index_dir)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         env = {**os.environ, "CONDSEARCH_SEMANTIC": "false"}
         done = subprocess.run(
             [sys.executable, "-m", "search", "index", str(folder), "--index-dir", str(index_dir)],
