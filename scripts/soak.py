@@ -481,6 +481,34 @@ async def faults(deadline: float, folder: Path, index_dir: Path, url: str, log: 
 # Analytics -----------------------------------------------------------------------------------------
 
 
+ADMIN_TOKEN = "soak-admin-token-" + "x" * 16
+# A patient's own search with a name and a diagnosis: only ever one person's, so never in a report.
+PAGING_TEXT = "biopsy results for morgan ashdown lymphoma"
+
+
+async def paging_attack(url: str, run: Run) -> int:
+    """One person pages through and refreshes a search many times: k must still count one search.
+
+    Returns how many report answers showed the text (0 is right).
+    """
+    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        for _ in range(4):
+            for page in (1, 2, 3):
+                await http.get("/", params={"q": PAGING_TEXT, "page": page})
+            for offset in (0, 10, 20):
+                await http.get("/search", params={"q": PAGING_TEXT, "offset": offset})
+        await asyncio.sleep(1.5)  # past the sink's flush
+        auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        leaks, answered = 0, 0
+        for path in ("/analytics/top", "/analytics/unmatched", "/analytics/clicks"):
+            response = await http.get(path, params={"since": "1d", "limit": 500}, headers=auth)
+            answered += response.status_code == 200
+            leaks += "ashdown" in response.text or "lymphoma" in response.text
+    run.check("paging attack: the reports answer", answered == 3, f"{answered} of 3")
+    run.check("paging attack: a refreshed and paged search never reaches a report", leaks == 0, f"{leaks} leaks")
+    return leaks
+
+
 def analytics_available() -> bool:
     """Whether the analytics package exists yet (another change is building it)."""
     return importlib.util.find_spec("search.analytics") is not None
@@ -588,7 +616,10 @@ async def soak(args: Options, work: Path) -> dict[str, object]:
         raise SystemExit(f"the first build failed: {first.note}")
     record(run, index_dir, first)
     pages = len(list(folder.glob("*.md")))
-    process, url = start_server(index_dir, args.workers, log)
+    # The reports are read by the paging attack: at k=3 the eight records of one search (within two
+    # minutes at most) would show it if each counted.
+    admin = {"CONDSEARCH_ADMIN_TOKEN": ADMIN_TOKEN, "CONDSEARCH_ANALYTICS_MIN_COUNT": "3"}
+    process, url = start_server(index_dir, args.workers, log, admin)
     tally = Tally()
     try:
         workers = worker_pids(process.pid) if args.workers > 1 else [process.pid]
@@ -609,6 +640,7 @@ async def soak(args: Options, work: Path) -> dict[str, object]:
         stop.set()
         await asyncio.gather(*clients)
         elapsed = time.monotonic() - started
+        paging_leaks = await paging_attack(url, run)
         rss_after = {pid: rss_mib(pid) for pid in workers}
         still = worker_pids(process.pid) if args.workers > 1 else [process.pid]
         run.check("workers stayed up", still == workers, f"{workers} -> {still}")
@@ -636,6 +668,7 @@ async def soak(args: Options, work: Path) -> dict[str, object]:
         "rss_mib_after": {str(k): round(v, 1) for k, v in rss_after.items()},
         "rss_growth_mib": round(sum(rss_after.values()) - sum(rss_before.values()), 1),
         "corrupt_generation": run.corrupt,
+        "paging_attack_leaks": paging_leaks,
         "checks": run.checks,
         "notes": run.notes,
         "first_errors": tally.errors[:5],
@@ -662,7 +695,8 @@ def print_report(report: dict[str, object]) -> None:
     )
     print(
         f"{report['builds']} builds ({report['builds_failed']} failed, p50 {report['build_seconds_p50']} s), "
-        f"{report['generations_served']} generations seen by {report['probes']} probes"
+        f"{report['generations_served']} generations seen by {report['probes']} probes; "
+        f"paging attack: {report['paging_attack_leaks']} report answers showed the text"
     )
     print(
         f"worker RSS MiB before {report['rss_mib_before']} after {report['rss_mib_after']} "

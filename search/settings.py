@@ -112,7 +112,9 @@ class Settings(BaseSettings):
         0.1, ge=0.0, le=1.0, description="Share of /suggest requests recorded as events."
     )
     analytics_min_count: int = Field(
-        3, ge=1, description="k-anonymity: a query text is shown only when at least this many searches share it."
+        3,
+        ge=1,
+        description="k-anonymity: a query text is shown only when this many searches share it (once a minute).",
     )
     rate_limit_per_second: float = Field(
         5.0,

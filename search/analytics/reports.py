@@ -1,5 +1,5 @@
 """The reports: unmatched groups, top queries, clicks per query, pages, zero-result rate per day and an export;
-all k-anonymous."""
+all k-anonymous, a text's searches counted once per minute so that one person's repeats are one search."""
 
 from __future__ import annotations
 
@@ -190,12 +190,19 @@ def _count_if(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _distinct(condition: Any = None) -> Any:
+    """Searches of one text counted once per minute: a refresh, a double submit or paging back and forth
+    is one person's repeat, and k-anonymity must count people, not requests (#16)."""
+    minute = S.minute if condition is None else case((condition, S.minute), else_=None)
+    return func.count(func.distinct(minute))
+
+
 def unmatched(
     store: Store, since: datetime, k: int, nearest: Callable[[str], Nearest | None], limit: int = 50
 ) -> UnmatchedReport:
     """Failed searches grouped so that variants count together, each with its nearest page."""
     query: Select[Any] = (
-        select(S.query, S.normalized, S.corrected, func.count(), func.min(S.minute), func.max(S.minute))
+        select(S.query, S.normalized, S.corrected, _distinct(), func.min(S.minute), func.max(S.minute))
         .where(_searches_since(since), _is_unmatched())
         .group_by(S.query, S.normalized, S.corrected)
     )
@@ -234,9 +241,9 @@ def top(store: Store, since: datetime, k: int, limit: int = 50) -> TopReport:
     query: Select[Any] = (
         select(
             S.normalized,
-            func.count(),
-            _count_if(S.hits == 0),
-            _count_if(_is_unmatched()),
+            _distinct(),
+            _distinct(S.hits == 0),
+            _distinct(_is_unmatched()),
             func.coalesce(func.sum(per_search.c.n), 0),
         )
         .select_from(searches.outerjoin(per_search, per_search.c.query_id == S.query_id))
@@ -255,7 +262,7 @@ def clicks_per_query(store: Store, since: datetime, k: int, limit: int = 50) -> 
     valid = _valid_clicks()
     per_search = select(valid.c.query_id, func.count().label("n")).group_by(valid.c.query_id).subquery()
     searched: Select[Any] = (
-        select(S.normalized, func.count(), _count_if(per_search.c.n > 0))
+        select(S.normalized, _distinct(), _distinct(per_search.c.n > 0))
         .select_from(searches.outerjoin(per_search, per_search.c.query_id == S.query_id))
         .where(_searches_since(since))
         .group_by(S.normalized)
@@ -382,7 +389,7 @@ def export(store: Store, since: datetime, k: int) -> Iterator[dict[str, Any]]:
     """Every event since then, one row each; a text shared by fewer than k events is left out (None)."""
 
     def common(column: Any) -> Select[Any]:
-        return select(column).where(S.minute >= since).group_by(column).having(func.count() >= k)
+        return select(column).where(S.minute >= since).group_by(column).having(_distinct() >= k)
 
     per_search = select(C.query_id, func.count().label("n")).group_by(C.query_id).subquery()
     rows: Select[Any] = (

@@ -203,12 +203,15 @@ class AnalyticsSink:
                 continue
             searches, clicks = self._events(chunk)
             try:
-                self.store.write(searches, clicks)
+                refused = self.store.write(searches, clicks)
             except Exception as exc:
                 self._failed("write", exc)
                 self._drop("database", len(searches) + len(clicks))
                 continue
-            self.written += len(searches) + len(clicks)
+            # A click naming no recent search's result (forged, replayed, or its search not yet written
+            # by another worker) is not stored.
+            self._drop("invalid", refused)
+            self.written += len(searches) + len(clicks) - refused
 
     def _events(self, batch: list[_Item]) -> tuple[list[SearchEvent], list[ClickEvent]]:
         """Scrub and shape the batch (here, not on the request path)."""

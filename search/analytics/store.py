@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, make_url
+from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, make_url, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -25,6 +25,9 @@ SQLITE_FILE = "analytics.db"
 # A database that does not answer must not hold the writer (or a report) for long.
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_MS = 10_000
+# A click counts only within this long after its search: a patient reads results for minutes, not days,
+# and an old query_id replayed later is not a patient's click.
+CLICK_WINDOW = timedelta(hours=1)
 
 
 def database_url(settings: Settings) -> URL:
@@ -105,14 +108,16 @@ class Store:
         except SQLAlchemyError as exc:
             raise AnalyticsUnavailableError(f"cannot migrate the analytics database {self.where}: {exc}") from exc
 
-    def write(self, search_events: Sequence[SearchEvent], click_events: Sequence[ClickEvent]) -> None:
-        """Insert a batch in one transaction."""
+    def write(self, search_events: Sequence[SearchEvent], click_events: Sequence[ClickEvent]) -> int:
+        """Insert a batch in one transaction; clicks that name no recent search's result are refused (counted)."""
         self._recreate_if_deleted()
         with self.engine.begin() as conn:
             if search_events:
                 conn.execute(searches.insert(), [asdict(e) for e in search_events])
-            if click_events:
-                conn.execute(clicks.insert(), [asdict(e) for e in click_events])
+            valid = _valid_clicks(conn, click_events) if click_events else []
+            if valid:
+                conn.execute(clicks.insert(), [asdict(e) for e in valid])
+        return len(click_events) - len(valid)
 
     def _recreate_if_deleted(self) -> None:
         """A SQLite file deleted while serving would take writes into the void: make it again, and say so."""
@@ -139,6 +144,33 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def _valid_clicks(conn: Connection, events: Sequence[ClickEvent]) -> list[ClickEvent]:
+    """The clicks on a result a recorded search returned within CLICK_WINDOW, each once.
+
+    Any client can post a click: one naming no search, a position past its results, an old search or
+    a click already stored is forged or replayed, and would skew the pages report (#16).
+    """
+    ids = sorted({e.query_id for e in events})
+    S, C = searches.c, clicks.c
+    found = conn.execute(
+        select(S.query_id, S.minute, S.hits).where(and_(S.query_id.in_(ids), S.kind == "search"))
+    ).all()
+    recorded = {row[0]: (row[1], int(row[2])) for row in found}
+    stored = conn.execute(select(C.query_id, C.slug, C.position).where(C.query_id.in_(ids))).all()
+    seen = {(row[0], row[1], int(row[2])) for row in stored}
+    valid = []
+    for click in events:
+        search = recorded.get(click.query_id)
+        key = (click.query_id, click.slug, click.position)
+        if search is None or key in seen:
+            continue
+        minute, hits = search
+        if 1 <= click.position <= hits and minute <= click.minute <= minute + CLICK_WINDOW:
+            valid.append(click)
+            seen.add(key)
+    return valid
 
 
 def open_store(settings: Settings) -> Store:

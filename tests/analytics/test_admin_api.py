@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from search.query.searcher import Searcher
 from tests.analytics.privacy import every_cell, leaks
-from tests.analytics.server import AUTH, TOKEN, analytics_server, searches_recorded
+from tests.analytics.server import AUTH, TOKEN, analytics_server, record_history, searches_recorded
 from tests.api.conftest import server as server  # the shared server, which has no admin token
 from tests.support.server import Server, stopping
 from tests.support.wait import wait_for
@@ -21,12 +22,13 @@ HEADERS = {
     "Cookie": "session=cookie-marker-9913",
     "Referer": "https://referrer-marker.example/from",
 }
-SEARCHES = (
-    ["migraine"] * 3
-    + ["vertigo"] * 3
-    + ["vertgo", "ringing ears call 555-867-5309", "ringing ears call 555-867-5309"]
-    + ["eczema mail me at pat.smith@example.org"] * 2
-)
+PHONE = "ringing ears call 555-867-5309"
+EMAIL = "eczema mail me at pat.smith@example.org"
+# Earlier searches, a minute apart, then one live request per text through the server: every text counts
+# once more, and the live ones carry the headers and details that must not be stored.
+HISTORY = ["migraine"] * 2 + ["vertigo"] * 3 + [PHONE, EMAIL]
+LIVE = ["migraine", "vertgo", PHONE, EMAIL]
+SEARCHES = len(HISTORY) + len(LIVE) + 1  # and "vertigo" from the HTML page
 SECRETS = (
     "203.0.113.77",
     "127.0.0.1",
@@ -41,17 +43,18 @@ SECRETS = (
 
 
 @pytest.fixture(scope="module")
-def admin_server(clinic_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def admin_server(clinic: Searcher, clinic_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("admin")
+    record_history(clinic, folder, HISTORY, clicked=["migraine"])
     with stopping(analytics_server(clinic_index, folder)) as server:
         with httpx.Client(base_url=server.url, headers=HEADERS, timeout=10) as client:
-            for text in SEARCHES:
+            for text in LIVE:
                 query_id = client.get("/search", params={"q": text}).json()["query_id"]
                 if text == "migraine":
                     client.post("/events/click", json={"query_id": query_id, "slug": "migraine", "position": 1})
             client.get("/", params={"q": "vertigo"})  # the HTML page records too
             client.get("/suggest", params={"q": "pins and needl"})
-        assert wait_for(lambda: searches_recorded(server) == len(SEARCHES) + 1), "events were not written"
+        assert wait_for(lambda: searches_recorded(server) == SEARCHES), "events were not written"
         yield server
 
 
@@ -88,7 +91,7 @@ def test_the_reports_as_json(admin_server: Server) -> None:
     get = lambda path: httpx.get(f"{admin_server.url}{path}", headers=AUTH).json()  # noqa: E731
     unmatched = get("/analytics/unmatched?since=1d")
     groups = {g["label"]: g for g in unmatched["groups"]}
-    assert groups["vertigo"]["searches"] == 5  # three typed, one misspelled, one from the HTML page
+    assert groups["vertigo"]["searches"] == 5  # three earlier, one misspelled, one from the HTML page
     assert groups["vertigo"]["variants"] == [{"text": "vertigo", "searches": 4}]
     assert groups["vertigo"]["hidden_variants"] == 1
     assert (groups["vertigo"]["corrected"], groups["vertigo"]["script"]) == ("vertigo", None)
@@ -102,10 +105,9 @@ def test_the_reports_as_json(admin_server: Server) -> None:
     pages = {p["slug"]: p for p in get("/analytics/pages")["pages"]}
     assert (pages["migraine"]["searches"], pages["migraine"]["clicks"]) == (3, 3)
     assert pages["migraine"]["click_through_rate"] == 1.0
-    (day,) = get("/analytics/zero-results")["days"]
-    assert day["searches"] == len(SEARCHES) + 1
+    assert sum(day["searches"] for day in get("/analytics/zero-results")["days"]) == SEARCHES
     clicks = get("/analytics/clicks?since=1d")
-    assert (clicks["k"], clicks["searches"], clicks["clicked_searches"]) == (2, len(SEARCHES) + 1, 3)
+    assert (clicks["k"], clicks["searches"], clicks["clicked_searches"]) == (2, SEARCHES, 3)
     by_query = {q["query"]: q for q in clicks["queries"]}
     assert by_query["migraine"] == {
         "query": "migraine",
@@ -202,3 +204,19 @@ def test_later_pages_of_a_search_are_not_recorded_again(clinic_index: Path, tmp_
         assert wait_for(lambda: searches_recorded(running) == 2)
         time.sleep(0.5)  # past a flush: nothing more arrives
         assert searches_recorded(running) == 2
+
+
+def test_refreshing_a_search_does_not_count_as_more_people(clinic_index: Path, tmp_path: Path) -> None:
+    # One person reloading a search with a name and a diagnosis: five requests within a minute (two at most
+    # if a minute ends meanwhile), never the three distinct searches k asks for.
+    text = "hiv test results for jordan keller"
+    with stopping(analytics_server(clinic_index, tmp_path, CONDSEARCH_ANALYTICS_MIN_COUNT="3")) as running:
+        for _ in range(5):
+            httpx.get(running.url + "/search", params={"q": text}, timeout=10)
+        assert wait_for(lambda: searches_recorded(running) == 5)
+        for path in ("/analytics/top?since=1d", "/analytics/unmatched?since=1d", "/analytics/clicks?since=1d"):
+            report = httpx.get(running.url + path, headers=AUTH, timeout=10)
+            assert report.status_code == 200
+            assert "keller" not in report.text and "hiv" not in report.text, path
+        export = httpx.get(running.url + "/analytics/top?since=1d", headers=AUTH, timeout=10).json()
+        assert export["hidden_searches"] in (1, 2)

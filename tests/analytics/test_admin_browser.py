@@ -8,14 +8,13 @@ from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright import sync_api as playwright_api
 
 from search.query.searcher import Searcher
 from tests.analytics.conftest import sqlite_url
 from tests.analytics.replayed import dashboard_env, expected_groups, replay_recent
-from tests.analytics.server import TOKEN, analytics_server, searches_recorded
+from tests.analytics.server import TOKEN, analytics_server, record_history, searches_recorded
 from tests.conftest import PROJECT_ROOT
 from tests.support.browser import browser as browser  # the shared Chromium fixtures
 from tests.support.browser import page as page
@@ -31,10 +30,12 @@ QUERIES = ["vertigo"] * 4 + ["acid reflux"] * 3 + ["acid reflux ph 020 7946 0958
 
 
 @pytest.fixture(scope="module")
-def dashboard_server(clinic_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with stopping(analytics_server(clinic_index, tmp_path_factory.mktemp("dashboard"))) as server:
-        for text in QUERIES:
-            httpx.get(f"{server.url}/search", params={"q": text})
+def dashboard_server(
+    clinic: Searcher, clinic_index: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("dashboard")
+    record_history(clinic, folder, QUERIES)  # a minute apart: k counts each
+    with stopping(analytics_server(clinic_index, folder)) as server:
         assert wait_for(lambda: searches_recorded(server) == len(QUERIES))
         yield server
 

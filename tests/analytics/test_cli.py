@@ -26,8 +26,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clinic_index: Path
     store = Store(open_engine(make_url(sqlite_url(tmp_path))))
     store.migrate()
     now = utc_minute()
-    # Three searches that found pages (a click names a result its search returned).
-    events = [search_at(now, f"v{i}", hits=3) for i in range(3)]
+    # Three searches that found pages, minutes apart (k counts a text once a minute); a click names a result
+    # its search returned.
+    events = [search_at(now - timedelta(minutes=i), f"v{i}", hits=3) for i in range(3)]
     old = now - timedelta(days=200)
     events += [search_at(old, "old", query="dizzy spells", normalized="dizzy spells", corrected="dizzy spells")]
     store.write(events, [click_at(now, "v0", "balance-disorders", 1), click_at(now, "v0", "balance-disorders", 2)])

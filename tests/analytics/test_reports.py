@@ -41,7 +41,7 @@ def fill(store: Store) -> None:
     clicks = [
         click_at(DAY1, "m0"),
         click_at(DAY1, "m0", position=3),
-        click_at(DAY1, "m2", position=2),
+        click_at(DAY1 + timedelta(minutes=2), "m2", position=2),
         click_at(DAY1, "n1", "chronic-pain", 2),
         click_at(DAY1, "nowhere", "migraine", 1),
     ]
@@ -187,3 +187,22 @@ def test_forged_and_repeated_clicks_count_for_nothing(store: Store) -> None:
     clicked = reports.clicks_per_query(store, DAY1, 3).queries[0]
     assert (clicked.query, clicked.searches, clicked.clicked_searches, clicked.clicks) == ("migraine", 3, 1, 1)
     assert reports.top(store, DAY1, 3).queries[0].clicks == 1
+
+
+def test_k_counts_a_text_once_a_minute_so_refreshes_never_reveal_it(store: Store) -> None:
+    # One person reloading "mri for sam rivers" five times within a minute; three people a minute apart.
+    lone = {"query": "mri for sam rivers", "normalized": "mri for sam rivers", "corrected": "mri for sam rivers"}
+    events = [search_at(DAY1, f"r{i}", **lone) for i in range(5)]  # type: ignore[arg-type]
+    events += [search_at(DAY1 + timedelta(minutes=i), f"p{i}") for i in range(3)]
+    store.write(events, [])
+    since = DAY1 - timedelta(hours=1)
+    for k, shown in ((2, {"vertigo"}), (3, {"vertigo"}), (4, set())):
+        top = reports.top(store, since, k)
+        assert {q.query for q in top.queries} == shown
+        assert {q.query for q in reports.clicks_per_query(store, since, k).queries} == shown
+        assert {g.group.label for g in reports.unmatched(store, since, k, NearestThat(fits=False)).groups} == shown
+        exported = {row["query"] for row in reports.export(store, since, k)}
+        assert "mri for sam rivers" not in exported
+    top = reports.top(store, since, 2)
+    assert (top.searches, top.hidden_searches) == (4, 1)  # five requests, one person
+    assert top.queries[0].searches == 3

@@ -50,6 +50,7 @@ def test_searches_and_clicks_are_scrubbed_and_written(db_url: str, clinic: Searc
     sink.search("q2", clinic.search("vertigo"))
     sink.click("q1", "neuropathic-pain", 1)
     sink.click("q1", "jane-doe-555-867-5309", 2)  # not a page: never stored
+    sink.click("q9", "migraine", 1)  # a page, but no search returned it: forged
     sink.close()
     reader = Store(open_engine(make_url(db_url)))
     with reader.engine.connect() as conn:
@@ -66,7 +67,8 @@ def test_searches_and_clicks_are_scrubbed_and_written(db_url: str, clinic: Searc
     assert first["minute"] == datetime(2026, 3, 1, 12, 0)  # to the minute, in UTC
     assert (second["query"], second["hits"], second["top_slug"], second["unmatched"]) == ("vertigo", 0, None, True)
     assert [tuple(c) for c in stored_clicks] == [("q1", "neuropathic-pain", 1)]
-    assert dropped(counter, "invalid") == 1
+    assert dropped(counter, "invalid") == 2
+    assert sink.written == 3
 
 
 def test_a_full_queue_drops_and_counts_without_waiting(tmp_path: object, clinic: Searcher) -> None:

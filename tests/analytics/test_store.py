@@ -65,7 +65,7 @@ def test_sqlite_runs_in_wal_mode(tmp_path: object) -> None:
 def test_a_batch_is_written_and_old_events_are_purged(store: Store) -> None:
     old, recent = NOW - timedelta(days=91), NOW - timedelta(days=89)
     store.write(
-        [search_at(old, "a"), search_at(recent, "b")],
+        [search_at(old, "a", hits=2), search_at(recent, "b", hits=2)],
         [click_at(old, "a"), click_at(recent, "b")],
     )
     assert (count(store, searches), count(store, clicks)) == (2, 2)
@@ -73,6 +73,29 @@ def test_a_batch_is_written_and_old_events_are_purged(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(select(searches.c.query_id)).scalars().all() == ["b"]
         assert conn.execute(select(clicks.c.query_id)).scalars().all() == ["b"]
+
+
+def test_only_clicks_on_a_result_a_recent_search_returned_are_stored_once(store: Store) -> None:
+    store.write([search_at(NOW, "s1", hits=3)], [click_at(NOW, "s1", position=1)])
+    later = NOW + timedelta(minutes=5)
+    refused = store.write(
+        [search_at(later, "s2", hits=1)],  # written in the same batch as its click
+        [
+            click_at(later, "s2", position=1),
+            click_at(later, "s1", position=1),  # already stored
+            click_at(later, "s1", "anxiety", 2),
+            click_at(later, "s1", "anxiety", 2),  # twice in one batch
+            click_at(later, "s1", position=4),  # past its three results
+            click_at(later, "s1", position=0),
+            click_at(later, "forged", position=1),  # no such search
+            click_at(NOW + timedelta(hours=2), "s1", position=3),  # long after the search
+            click_at(NOW - timedelta(minutes=1), "s1", position=3),  # before it
+        ],
+    )
+    assert refused == 7
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(clicks.c.query_id, clicks.c.slug, clicks.c.position).order_by(clicks.c.id)).all()
+    assert [tuple(r) for r in rows] == [("s1", "migraine", 1), ("s2", "migraine", 1), ("s1", "anxiety", 2)]
 
 
 def test_the_sqlite_file_is_private_to_its_owner(tmp_path: object) -> None:
