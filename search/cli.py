@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -166,10 +167,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API and the search page; build the default index first if there is none."""
     import logging
-    import os
 
     import uvicorn
 
+    from search.api.ratelimit import create_shared_buckets
     from search.indexing.store import current_generation
 
     settings = _settings(args)
@@ -198,18 +199,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
         listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         listener.bind((args.host, args.port))
         del options["host"], options["port"]
-        uvicorn.run(
-            "search.api.app:app_from_environment",
-            factory=True,
-            workers=args.workers,
-            fd=listener.fileno(),
-            **options,
-        )
+        # One bucket table for every worker: a client's connections land on any of them, and the
+        # configured rate is the service's. In shared memory where there is some; gone when we stop.
+        shared = Path(tempfile.mkstemp(prefix="condsearch-rate-", dir=_shared_memory_dir())[1])
+        try:
+            if settings.rate_limit_per_second > 0:
+                create_shared_buckets(shared)
+                os.environ["CONDSEARCH_RATE_LIMIT_SHARED_FILE"] = str(shared)
+            uvicorn.run(
+                "search.api.app:app_from_environment",
+                factory=True,
+                workers=args.workers,
+                fd=listener.fileno(),
+                **options,
+            )
+        finally:
+            shared.unlink(missing_ok=True)
     else:
         from search.api.app import create_app
 
         uvicorn.run(create_app(settings), **options)
     return 0
+
+
+def _shared_memory_dir() -> str | None:
+    """/dev/shm when this system has it (a table there never touches a disk); else the temp folder."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
 def cmd_analytics(args: argparse.Namespace) -> int:

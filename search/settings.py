@@ -122,6 +122,11 @@ class Settings(BaseSettings):
         description="Searches and suggestions per second per client address, sustained; 0 turns limits off.",
     )
     rate_limit_burst: int = Field(30, ge=1, description="Requests a client may make at once before the rate applies.")
+    rate_limit_shared_file: Path | None = Field(
+        None,
+        description="The bucket table worker processes share, so the rate holds for the whole service; "
+        "`condsearch serve --workers N` makes one and sets this (leave it unset).",
+    )
     trusted_proxies: list[IPvAnyNetwork] = Field(
         default_factory=list,
         description="Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; none by default.",

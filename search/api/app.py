@@ -85,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
             rate=settings.rate_limit_per_second,
             burst=settings.rate_limit_burst,
             trusted=settings.trusted_proxies,
+            shared=settings.rate_limit_shared_file,
         )
     if settings.cors_origins:
         app.add_middleware(

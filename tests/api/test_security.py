@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from playwright import sync_api as playwright_api
 from selectolax.lexbor import LexborHTMLParser
 
-from search.api.ratelimit import RateLimitMiddleware, TokenBuckets
+from search.api.ratelimit import RateLimitMiddleware, SharedTokenBuckets, TokenBuckets, create_shared_buckets
 from search.indexing.build import build_index
 from search.sources import load_pages
 from tests.conftest import PROJECT_ROOT
@@ -144,6 +144,67 @@ def test_bad_limits_are_refused_with_the_values() -> None:
         TokenBuckets(rate=0, burst=5)
 
 
+def test_workers_sharing_a_table_spend_one_bucket_per_client(tmp_path: Path, clock: Clock) -> None:
+    table = tmp_path / "rate"
+    create_shared_buckets(table, slots=64)
+    assert oct(table.stat().st_mode & 0o777) == "0o600"
+    one, two = (SharedTokenBuckets(table, rate=2.0, burst=4, clock=clock) for _ in range(2))
+    assert one.key == two.key  # one hashing key: the same client is the same slot in every worker
+    taken = [worker.take("a" * 32) for worker in (one, two, one, two, one)]
+    assert taken[:4] == [0.0] * 4 and taken[4] == pytest.approx(0.5)
+    assert two.take("b" * 32) == 0.0  # another client has its own bucket
+    clock.now += 1.0  # two tokens back, whichever worker asks
+    assert [two.take("a" * 32), one.take("a" * 32), two.take("a" * 32)] == [0.0, 0.0, pytest.approx(0.5)]
+    one.close()
+    two.close()
+
+
+def test_a_crowded_shared_table_reuses_refilled_slots(tmp_path: Path, clock: Clock) -> None:
+    table = tmp_path / "rate"
+    create_shared_buckets(table, slots=16)
+    buckets = SharedTokenBuckets(table, rate=1.0, burst=2, clock=clock)
+    # 200 clients on 16 slots: each still gets its burst once the earlier ones have refilled.
+    for n in range(200):
+        key = f"{n:032x}"
+        assert buckets.take(key) == 0.0
+        clock.now += 2.0
+    buckets.close()
+
+
+def test_a_file_that_is_no_table_is_refused_naming_it(tmp_path: Path) -> None:
+    table = tmp_path / "rate"
+    table.write_bytes(b"not a table")
+    with pytest.raises(ValueError) as error:
+        SharedTokenBuckets(table, rate=1.0, burst=2)
+    assert str(error.value) == f"{table} is not a rate-limit table; remove it and restart the server"
+
+
+def test_the_rate_holds_for_the_service_whatever_the_workers(clinic_index: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(clinic_index, index_dir)
+    env = {
+        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "1",
+        "CONDSEARCH_RATE_LIMIT_BURST": "20",
+        "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
+    }
+    with stopping(start_server(index_dir, "--workers", "2", env=env)) as running:
+        # A new connection per request: the kernel hands them to either worker, as a browser's would be.
+        allowed, elapsed = asyncio.run(_statuses(running.url, 60))
+    # The burst plus a token a second for the time the requests took; per worker it would be twice that.
+    assert 20 <= allowed <= 20 + elapsed + 2, (allowed, elapsed)
+
+
+async def _statuses(url: str, requests: int) -> tuple[int, float]:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    allowed = 0
+    for _ in range(requests):
+        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+            response = await client.get("/search", params={"q": "migraine"}, headers={"Connection": "close"})
+            allowed += response.status_code == 200
+    return allowed, loop.time() - started
+
+
 def test_the_limiter_logs_no_address(limited: RateLimitMiddleware, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     for _ in range(6):
@@ -266,10 +327,6 @@ def test_hostile_suggestions_render_as_text_in_the_widget(
     _no_injected_nodes(page)
     assert dialogs == []
     context.close()
-
-
-# End to end through the real server: enable once search/settings.py and search/api/app.py are
-# wired as /tmp/ratelimit-wiring.md describes (CONDSEARCH_RATE_LIMIT_PER_SECOND, _BURST).
 
 
 def test_the_served_app_limits_each_client(clinic_index: Path, tmp_path: Path) -> None:
