@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import math
 from functools import cache
+from pathlib import Path
 
 from wordfreq import get_frequency_dict
 
@@ -51,6 +53,20 @@ def detect_language(text: str) -> str:
     if len(surface_words(text)) < 2 and not SPANISH_MARKS & set(text.lower()):
         return "en"
     return "es" if spanish_evidence(text) > SPANISH_ABOVE else "en"
+
+
+SPELLING_WORDS = Path(__file__).resolve().parent / "resources" / "english-words.txt.gz"
+
+
+@cache
+def spelling_words() -> frozenset[str]:
+    """English words a spelling dictionary knows (SCOWL, via scripts/make_wordlist.py), folded.
+
+    wordfreq counts web text, misspellings included ("persistant" is as common as "naturopathy");
+    a spelling dictionary lists only the real word.
+    """
+    with gzip.open(SPELLING_WORDS, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def zipf(word: str, language: str) -> float:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from search.analysis import KEEP_WORDS, is_stop, stem
-from search.language import zipf
+from search.language import spelling_words, zipf
 from search.query.clauses import Alt, Clause, Origin
 from search.query.config import ExpandWeights
 from search.query.parse import ParsedQuery
@@ -45,6 +45,12 @@ CONTEXT_MAX_ZIPF = 5.0
 def is_real_word(word: str, language: str, min_zipf: float) -> bool:
     """A word of the query's language (English always counts: Spanglish mixes it in)."""
     return zipf(word, "en") >= min_zipf or (language == "es" and zipf(word, language) >= min_zipf)
+
+
+def is_spelled_right(word: str, language: str, min_zipf: float) -> bool:
+    """A real word, or a rarer one an English spelling dictionary lists ("naturopathy"): either way not a
+    typo to replace. Only the replacing asks the dictionary; joins and completions keep the frequency rule."""
+    return is_real_word(word, language, min_zipf) or word in spelling_words()
 
 
 def correct(
@@ -90,7 +96,7 @@ def correct(
                     corrections.append((join.source, join.target))
         if not known:
             fixes = corrector.correct(word, language=query.language)
-            if fixes and real(word):
+            if fixes and is_spelled_right(word, query.language, corrector.rules.real_word_zipf):
                 # Context is a neighbouring word that means something ("migraine", not "after").
                 near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
                 near = {n for n in near if n not in KEEP_WORDS and zipf(n, "en") < CONTEXT_MAX_ZIPF}

@@ -16,6 +16,21 @@ def test_real_words_are_never_corrected(clinic: Searcher, raw: str) -> None:
     assert all(not h.matched.corrections for h in result.hits)
 
 
+@pytest.mark.parametrize("raw", ["nephropathy", "reflexology", "chiropody"])
+def test_rare_words_a_spelling_dictionary_knows_are_not_corrected(clinic: Searcher, raw: str) -> None:
+    # Rarer on the web than the 2.3 Zipf line, but real: "nephropathy" is kidney disease, not "neuropathy".
+    assert clinic.search(raw).corrected_query is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "corrected"),
+    [("alchohol withdrawl", "alcohol withdrawal"), ("persistant cough", "persistent cough")],
+)
+def test_misspellings_as_common_as_rare_words_are_still_corrected(clinic: Searcher, raw: str, corrected: str) -> None:
+    # wordfreq lists these web misspellings at the rarity of real words; the dictionary does not list them.
+    assert clinic.search(raw).corrected_query == corrected
+
+
 def test_a_real_word_is_corrected_when_its_neighbour_makes_a_known_pair(clinic: Searcher) -> None:
     # "hermetic" is a real word; "post herpetic" is a pair the pages use.
     plan = clinic.plan("post hermetic neuralgia")
