@@ -13,6 +13,7 @@ import yaml
 from search.analysis import fold, is_stop, stem, surface_words
 from search.errors import LexiconError
 from search.pages import Page
+from search.yamltext import load_yaml
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _documents(folder: Path) -> list[tuple[Path, object]]:
     documents: list[tuple[Path, object]] = []
     for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         try:
-            documents.append((path, yaml.safe_load(path.read_text(encoding="utf-8"))))
+            documents.append((path, load_yaml(path.read_text(encoding="utf-8"))))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark is not None else ""

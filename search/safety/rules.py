@@ -24,6 +24,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from search.analysis import STOP_WORDS, fold, stem, surface_words
 from search.errors import ConfigError, Problem
 from search.safety.morphology import VERB_SPEC_KEYS, Morphology, sound_key
+from search.yamltext import load_yaml
 
 LANGUAGES = ("en", "es", "any")
 KINDS = {"crisis": "crisis", "figures": "figure"}
@@ -614,7 +615,7 @@ def load_rules(path: Path) -> SafetyRules:
     """Read and compile the safety rules; errors name the file, the category and what to fix."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read the safety rules ({exc}); fix or restore the file") from None
     if not isinstance(data, dict) or not isinstance(data.get("crisis"), dict):
