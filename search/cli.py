@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -189,15 +188,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "log_level": "info",
     }
     if args.workers > 1:
+        from search.api.workers import Workers
+
         # Worker processes build their own settings from the environment: hand ours over.
         os.environ["CONDSEARCH_INDEX_DIR"] = str(settings.index_dir)
-        # uvicorn's multi-worker mode does not set TCP_NODELAY on accepted connections, so every
-        # keep-alive request after the first waits ~40 ms (Nagle + delayed ACK). Accepted sockets
-        # inherit it from the listening socket: bind that one ourselves, with the option set.
-        listener = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        listener.bind((args.host, args.port))
         del options["host"], options["port"]
         # One bucket table for every worker: a client's connections land on any of them, and the
         # configured rate is the service's. In shared memory where there is some; gone when we stop.
@@ -206,13 +200,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if settings.rate_limit_per_second > 0:
                 create_shared_buckets(shared)
                 os.environ["CONDSEARCH_RATE_LIMIT_SHARED_FILE"] = str(shared)
-            uvicorn.run(
-                "search.api.app:app_from_environment",
-                factory=True,
-                workers=args.workers,
-                fd=listener.fileno(),
-                **options,
-            )
+            return Workers(args.workers, args.host, args.port, options).run()
         finally:
             shared.unlink(missing_ok=True)
     else:

@@ -71,6 +71,10 @@ class SettingsError(CondSearchError):
     """A CONDSEARCH_* setting has a value the service cannot use."""
 
 
+class ServeError(CondSearchError):
+    """The server cannot start: the address is taken, the workers keep failing."""
+
+
 class ConfigError(CondSearchError):
     """The ranking configuration or the safety rules are invalid."""
 

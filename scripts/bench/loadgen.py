@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import threading
 import time
@@ -14,6 +15,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from bench.stats import Latency, summarize
+
+SERVER_TIMING = re.compile(r"\bapp;dur=([0-9.]+)")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Load:
     errors: int
     seconds: float
     latency: Latency
+    server: Latency | None = None  # the server's own time per answer (its Server-Timing header)
 
     @property
     def throughput(self) -> float:
@@ -51,6 +55,7 @@ async def _load(
     stop: threading.Event | None,
 ) -> Load:
     timings: list[float] = []
+    server: list[float] = []
     errors = 0
     budget = max_requests
 
@@ -65,6 +70,9 @@ async def _load(
             try:
                 response = await http.get(path, params=params)
                 ok = response.status_code == 200
+                spent = SERVER_TIMING.search(response.headers.get("server-timing", ""))
+                if spent:
+                    server.append(float(spent.group(1)))
             except httpx.HTTPError:
                 ok = False
             timings.append((time.perf_counter() - began) * 1000.0)
@@ -84,7 +92,7 @@ async def _load(
     finally:
         for http in https:
             await http.aclose()
-    return Load(path, clients, len(timings), errors, elapsed, summarize(timings))
+    return Load(path, clients, len(timings), errors, elapsed, summarize(timings), summarize(server) if server else None)
 
 
 def run_load(
