@@ -364,6 +364,41 @@ async def rebuild_until(deadline: float, folder: Path, index_dir: Path, run: Run
         await asyncio.sleep(min(max(pause, 0.5 if done.code else 0.0), max(0.0, deadline - time.monotonic())))
 
 
+async def switch_generations(
+    count: int, folder: Path, index_dir: Path, url: str, run: Run, workers: list[int]
+) -> dict[int, dict[str, float]]:
+    """`count` rebuilds back to back under load, each served by every worker before the next:
+    worker RSS after each one (switch number -> pid -> MiB)."""
+    memory: dict[int, dict[str, float]] = {}
+    for number in range(1, count + 1):
+        done = await build(folder, index_dir, len(run.builds) + 1)
+        record(run, index_dir, done)
+        if done.code != 0:
+            run.notes.append(f"build {done.number} failed ({done.code}): {done.note}")
+            continue
+        deadline = time.monotonic() + 30
+        while await served_generations(url, samples=8) != {done.generation} and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        memory[number] = {str(pid): round(rss_mib(pid), 1) for pid in workers}
+    return memory
+
+
+def memory_curve(memory: dict[int, dict[str, float]]) -> dict[str, object]:
+    """RSS at a few switches, and the growth per switch after the first quarter (caches warm by then)."""
+    if not memory:
+        return {}
+    numbers = sorted(memory)
+    shown = sorted({numbers[0], *(n for n in numbers if n % 10 == 0), numbers[-1]})
+    quarter = numbers[len(numbers) // 4]
+    late = sum(memory[numbers[-1]].values()) - sum(memory[quarter].values())
+    per_switch = late / max(1, numbers[-1] - quarter) / max(1, len(memory[quarter]))
+    return {
+        "rss_mib_at_switch": {n: memory[n] for n in shown},
+        "growth_per_switch_per_worker_mib_after": quarter,
+        "growth_per_switch_per_worker_mib": round(per_switch, 2),
+    }
+
+
 async def served_generations(url: str, samples: int = 20) -> set[str]:
     """The generations the workers report, over several fresh connections."""
     seen: set[str] = set()
@@ -621,6 +656,7 @@ async def soak(args: Options, work: Path) -> dict[str, object]:
     admin = {"CONDSEARCH_ADMIN_TOKEN": ADMIN_TOKEN, "CONDSEARCH_ANALYTICS_MIN_COUNT": "3"}
     process, url = start_server(index_dir, args.workers, log, admin)
     tally = Tally()
+    memory: dict[int, dict[str, float]] = {}
     try:
         workers = worker_pids(process.pid) if args.workers > 1 else [process.pid]
         warm = Tally()
@@ -633,7 +669,9 @@ async def soak(args: Options, work: Path) -> dict[str, object]:
         stop = asyncio.Event()
         started = time.monotonic()
         clients = [asyncio.create_task(client(n, url, stop, tally)) for n in range(args.clients)]
-        if args.no_faults:
+        if args.switches:
+            memory = await switch_generations(args.switches, folder, index_dir, url, run, workers)
+        elif args.no_faults:
             await asyncio.sleep(args.duration)
         else:
             await faults(started + args.duration, folder, index_dir, url, log, run, args)
@@ -669,6 +707,7 @@ async def soak(args: Options, work: Path) -> dict[str, object]:
         "rss_growth_mib": round(sum(rss_after.values()) - sum(rss_before.values()), 1),
         "corrupt_generation": run.corrupt,
         "paging_attack_leaks": paging_leaks,
+        "generation_switches": memory_curve(memory),
         "checks": run.checks,
         "notes": run.notes,
         "first_errors": tally.errors[:5],
@@ -708,6 +747,8 @@ def print_report(report: dict[str, object]) -> None:
         print(f"  {'ok  ' if ok else 'FAIL'} {name}")
     for note in report["notes"]:  # type: ignore[attr-defined]
         print(f"  note: {note}")
+    if report.get("generation_switches"):
+        print(f"generation switches: {report['generation_switches']}")
     if "analytics" in report:
         print(f"analytics: {report['analytics']}")
 
@@ -722,6 +763,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
     parser.add_argument("--no-faults", action="store_true", help="load only: no rebuilds, kill or damage")
+    parser.add_argument(
+        "--switches", type=int, default=0, help="instead of the faults: N rebuilds under load, worker RSS after each"
+    )
     parser.add_argument("--build-pause", type=float, default=0.0, help="seconds between rebuilds (default 0)")
     parser.add_argument("--analytics", action="store_true", help="also analytics down/slow/full, if it exists")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
