@@ -179,15 +179,23 @@ def test_a_file_that_is_no_table_is_refused_naming_it(tmp_path: Path) -> None:
     assert str(error.value) == f"{table} is not a rate-limit table; remove it and restart the server"
 
 
-def test_the_rate_holds_for_the_service_whatever_the_workers(clinic_index: Path, tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
+def limited_server(
+    clinic_index: Path, folder: Path, rate: str, burst: str, *args: str, log: Path | None = None, **env: str
+) -> Server:
+    """`condsearch serve` over a copy of the clinic index with these per-client limits (and any other settings)."""
+    index_dir = folder / "index"
     shutil.copytree(clinic_index, index_dir)
-    env = {
-        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "1",
-        "CONDSEARCH_RATE_LIMIT_BURST": "20",
-        "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
+    settings = {
+        "CONDSEARCH_RATE_LIMIT_PER_SECOND": rate,
+        "CONDSEARCH_RATE_LIMIT_BURST": burst,
+        "CONDSEARCH_DATA_DIR": str(folder / "var"),
+        **env,
     }
-    with stopping(start_server(index_dir, "--workers", "2", env=env)) as running:
+    return start_server(index_dir, *args, env=settings, log=log)
+
+
+def test_the_rate_holds_for_the_service_whatever_the_workers(clinic_index: Path, tmp_path: Path) -> None:
+    with stopping(limited_server(clinic_index, tmp_path, "1", "20", "--workers", "2")) as running:
         # A new connection per request: the kernel hands them to either worker, as a browser's would be.
         allowed, elapsed = asyncio.run(_statuses(running.url, 60))
     # The burst plus a token a second for the time the requests took; per worker it would be twice that.
@@ -330,16 +338,9 @@ def test_hostile_suggestions_render_as_text_in_the_widget(
 
 
 def test_the_served_app_limits_each_client(clinic_index: Path, tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
-    shutil.copytree(clinic_index, index_dir)
     log = tmp_path / "server.log"
-    env = {
-        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0.5",
-        "CONDSEARCH_RATE_LIMIT_BURST": "4",
-        "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
-    }
     with (
-        stopping(start_server(index_dir, env=env, log=log)) as running,
+        stopping(limited_server(clinic_index, tmp_path, "0.5", "4", log=log)) as running,
         httpx.Client(base_url=running.url, timeout=10) as client,
     ):
         statuses = [client.get("/search", params={"q": "pain"}).status_code for _ in range(4)]
@@ -401,14 +402,8 @@ def test_printable_escapes_every_control_character() -> None:
 
 
 def test_every_route_that_searches_or_writes_is_limited(clinic_index: Path, tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
-    shutil.copytree(clinic_index, index_dir)
-    env = {
-        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0.1",
-        "CONDSEARCH_RATE_LIMIT_BURST": "2",
-        "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
-    }
-    with stopping(start_server(index_dir, env=env)) as running, httpx.Client(base_url=running.url, timeout=10) as c:
+    server = limited_server(clinic_index, tmp_path, "0.1", "2")
+    with stopping(server) as running, httpx.Client(base_url=running.url, timeout=10) as c:
         assert [c.get("/", params={"q": "migraine"}).status_code for _ in range(3)] == [200, 200, 429]
         click = {"query_id": "abc", "slug": "migraine", "position": 1}
         assert c.post("/events/click", json=click).status_code == 429  # the same client's bucket is empty
@@ -416,15 +411,8 @@ def test_every_route_that_searches_or_writes_is_limited(clinic_index: Path, tmp_
 
 
 def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket(clinic_index: Path, tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
-    shutil.copytree(clinic_index, index_dir)
-    env = {
-        "CONDSEARCH_RATE_LIMIT_PER_SECOND": "0.1",
-        "CONDSEARCH_RATE_LIMIT_BURST": "1",
-        "CONDSEARCH_TRUSTED_PROXIES": '["127.0.0.1/32"]',
-        "CONDSEARCH_DATA_DIR": str(tmp_path / "var"),
-    }
-    with stopping(start_server(index_dir, env=env)) as running, httpx.Client(base_url=running.url, timeout=10) as c:
+    server = limited_server(clinic_index, tmp_path, "0.1", "1", CONDSEARCH_TRUSTED_PROXIES='["127.0.0.1/32"]')
+    with stopping(server) as running, httpx.Client(base_url=running.url, timeout=10) as c:
 
         def search(forwarded: str) -> int:
             return c.get("/search", params={"q": "pain"}, headers={"X-Forwarded-For": forwarded}).status_code
