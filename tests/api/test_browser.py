@@ -13,9 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PROJECT_ROOT
 from tests.support.browser import browser as browser  # the shared Chromium fixtures
-from tests.support.browser import dialogs_of
+from tests.support.browser import dialogs_of, screenshot_path
 from tests.support.browser import page as page
 from tests.support.server import Server, start_server, stopping
 from tests.support.wait import wait_for
@@ -34,7 +33,7 @@ def test_type_a_typo_pick_from_suggestions_and_see_it_first(page, server: Server
     first = page.locator("#results .hit-title").first
     assert first.inner_text() == "Neuropathic Pain"
     assert page.locator("#did-you-mean").inner_text() == "neuropathy"
-    page.screenshot(path=str(PROJECT_ROOT / "docs" / "search-results.png"), full_page=True)
+    page.screenshot(path=screenshot_path("search-results.png"), full_page=True)
 
 
 def test_keyboard_navigation_chooses_a_suggestion(page, server: Server) -> None:  # type: ignore[no-untyped-def]
@@ -210,7 +209,7 @@ def test_phone_suggestions_span_the_screen_one_line_each(phone, server: Server) 
     active = box.get_attribute("aria-activedescendant")
     assert active and phone.locator(f"#{active}").get_attribute("aria-selected") == "true"
     _fits(phone)
-    phone.screenshot(path=str(PROJECT_ROOT / "docs" / "search-phone.png"))
+    phone.screenshot(path=screenshot_path("search-phone.png"))
 
 
 def test_results_on_a_phone_fit_the_screen(phone, server: Server) -> None:  # type: ignore[no-untyped-def]
@@ -236,11 +235,11 @@ def test_no_page_fits_shows_related_pages_browse_and_contact(browser, server: Se
     assert page.locator("#browse a").count() == 29
     assert page.locator("#contact a").get_attribute("href") == "/contact"
     _fits(page)
-    page.screenshot(path=str(PROJECT_ROOT / "docs" / "search-no-fit.png"), full_page=True)
+    page.screenshot(path=screenshot_path("search-no-fit.png"), full_page=True)
     page.goto(server.url + "/?q=zzqxv")
     assert page.locator("#no-results").is_visible()
     assert page.locator("#browse").is_visible() and page.locator("#contact").is_visible()
-    page.screenshot(path=str(PROJECT_ROOT / "docs" / "search-no-hit.png"), full_page=True)
+    page.screenshot(path=screenshot_path("search-no-hit.png"), full_page=True)
     context.close()
 
 
@@ -271,7 +270,7 @@ def test_long_text_turns_the_box_into_a_textarea(page, server: Server) -> None: 
         "neuropathic-pain",
     }
     _fits(page)
-    page.screenshot(path=str(PROJECT_ROOT / "docs" / "search-describe.png"), full_page=True)
+    page.screenshot(path=screenshot_path("search-describe.png"), full_page=True)
 
 
 def test_describe_mode_works_without_javascript(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
@@ -291,4 +290,4 @@ def test_crisis_notice_screenshot_on_a_phone(phone, server: Server) -> None:  # 
     phone.goto(server.url + "/?q=i+want+to+kill+myself")
     assert phone.locator("#safety").is_visible()
     _fits(phone)
-    phone.screenshot(path=str(PROJECT_ROOT / "docs" / "search-crisis.png"), full_page=True)
+    phone.screenshot(path=screenshot_path("search-crisis.png"), full_page=True)

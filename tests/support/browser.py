@@ -5,8 +5,11 @@ A test module uses the fixtures by importing them: `from tests.support.browser i
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright import sync_api as playwright_api
@@ -51,3 +54,15 @@ def dialogs_of(page: playwright_api.Page) -> list[str]:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     return dialogs
+
+
+def screenshot_path(name: str) -> str:
+    """Where a test saves a screenshot: docs/ (the README's pictures) when CONDSEARCH_UPDATE_SCREENSHOTS=1,
+    else a temp folder, so that running the tests leaves the working tree as it was."""
+    from tests.conftest import PROJECT_ROOT
+
+    if os.environ.get("CONDSEARCH_UPDATE_SCREENSHOTS") == "1":
+        return str(PROJECT_ROOT / "docs" / name)
+    folder = Path(tempfile.gettempdir()) / "condsearch-screenshots"
+    folder.mkdir(exist_ok=True)
+    return str(folder / name)
