@@ -193,13 +193,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Worker processes build their own settings from the environment: hand ours over.
         os.environ["CONDSEARCH_INDEX_DIR"] = str(settings.index_dir)
         del options["host"], options["port"]
+        if settings.rate_limit_per_second <= 0:
+            return Workers(args.workers, args.host, args.port, options).run()
         # One bucket table for every worker: a client's connections land on any of them, and the
         # configured rate is the service's. In shared memory where there is some; gone when we stop.
-        shared = Path(tempfile.mkstemp(prefix="condsearch-rate-", dir=_shared_memory_dir())[1])
+        handle, name = tempfile.mkstemp(prefix="condsearch-rate-", dir=_shared_memory_dir())
+        os.close(handle)  # create_shared_buckets writes it by name
+        shared = Path(name)
         try:
-            if settings.rate_limit_per_second > 0:
-                create_shared_buckets(shared)
-                os.environ["CONDSEARCH_RATE_LIMIT_SHARED_FILE"] = str(shared)
+            create_shared_buckets(shared)
+            os.environ["CONDSEARCH_RATE_LIMIT_SHARED_FILE"] = str(shared)
             return Workers(args.workers, args.host, args.port, options).run()
         finally:
             shared.unlink(missing_ok=True)

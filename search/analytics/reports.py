@@ -186,6 +186,12 @@ def _valid_clicks() -> Any:
     )
 
 
+def _clicks_per_search(valid: Any = None) -> Any:
+    """Valid clicks counted per search (`query_id`, `n`)."""
+    valid = _valid_clicks() if valid is None else valid
+    return select(valid.c.query_id, func.count().label("n")).group_by(valid.c.query_id).subquery()
+
+
 def _count_if(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -236,8 +242,7 @@ def _with_nearest(group: Group, nearest: Callable[[str], Nearest | None]) -> Unm
 
 def top(store: Store, since: datetime, k: int, limit: int = 50) -> TopReport:
     """The most searched texts, each shared by at least k searches."""
-    valid = _valid_clicks()
-    per_search = select(valid.c.query_id, func.count().label("n")).group_by(valid.c.query_id).subquery()
+    per_search = _clicks_per_search()
     query: Select[Any] = (
         select(
             S.normalized,
@@ -260,7 +265,7 @@ def top(store: Store, since: datetime, k: int, limit: int = 50) -> TopReport:
 def clicks_per_query(store: Store, since: datetime, k: int, limit: int = 50) -> ClicksReport:
     """Per query text shared by at least k searches: the pages clicked, their positions, the click-through rate."""
     valid = _valid_clicks()
-    per_search = select(valid.c.query_id, func.count().label("n")).group_by(valid.c.query_id).subquery()
+    per_search = _clicks_per_search(valid)
     searched: Select[Any] = (
         select(S.normalized, _distinct(), _distinct(per_search.c.n > 0))
         .select_from(searches.outerjoin(per_search, per_search.c.query_id == S.query_id))

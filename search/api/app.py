@@ -79,7 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RelativeSlashRedirect)
     if settings.rate_limit_per_second > 0:
         # Inside CORS (a 429 still reaches the widget's origin) and outside the sampler (a refused
-        # request is not an analytics event); `observe` stays outermost, so 429s are counted.
+        # request is not an analytics event); `Observe` stays outermost, so 429s are counted.
         app.add_middleware(
             RateLimitMiddleware,
             rate=settings.rate_limit_per_second,

@@ -9,6 +9,7 @@ connections spread evenly.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import multiprocessing
@@ -17,7 +18,7 @@ import signal
 import socket
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
@@ -56,18 +57,34 @@ def _serve_one(host: str, port: int, options: dict[str, Any]) -> None:
     uvicorn.run("search.api.app:app_from_environment", factory=True, fd=sock.fileno(), **options)
 
 
-def _port_lock(host: str, port: int) -> int:
-    """An exclusive lock naming this address, held while we serve it; ServeError if another server holds it."""
+@contextlib.contextmanager
+def _claimed(host: str, port: int) -> Iterator[None]:
+    """Hold the address for this server while it serves: a lock per address and a bound socket.
+
+    SO_REUSEPORT lets any process of this user join the port's group: a second `condsearch serve` started
+    by mistake would silently take half the connections, so the lock refuses it. The socket, bound but not
+    listening, takes the port for the group (a server outside it cannot bind it) and fails here, once,
+    with a clear error when the address is in use.
+    """
     name = f"condsearch-serve-{host.replace(':', '_')}-{port}.lock"
     fd = os.open(os.path.join(tempfile.gettempdir(), name), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        raise ServeError(
-            f"another `condsearch serve` is listening on {host}:{port}; stop it or choose another --port"
-        ) from None
-    return fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ServeError(
+                f"another `condsearch serve` is listening on {host}:{port}; stop it or choose another --port"
+            ) from None
+        try:
+            held = listening_socket(host, port, listen=False)
+        except OSError as exc:
+            raise ServeError(
+                f"cannot listen on {host}:{port}: {exc.strerror}; stop what uses it or choose another --port"
+            ) from None
+        with held:
+            yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 class Workers:
@@ -86,48 +103,36 @@ class Workers:
 
     def run(self, sleep: Callable[[float], None] = time.sleep) -> int:
         """Serve until told to stop: 0 after a clean stop; ServeError when workers keep dying at start."""
-        # Held, bound but not listening, for as long as we serve: the port is taken for the group (a
-        # server outside it cannot bind it) and an address in use fails here, once, with a clear error.
-        # SO_REUSEPORT lets any process of this user join the port's group: a second `condsearch serve`
-        # started by mistake would silently take half the connections. One lock per port refuses it.
-        lock = _port_lock(self.host, self.port)
-        try:
-            held = listening_socket(self.host, self.port, listen=False)
-        except OSError as exc:
-            os.close(lock)
-            raise ServeError(
-                f"cannot listen on {self.host}:{self.port}: {exc.strerror}; stop what uses it or choose another --port"
-            ) from None
-        with held:
+        with _claimed(self.host, self.port):
             previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
             workers = [(self._start(), time.monotonic()) for _ in range(self.count)]
-            quick_deaths = 0
             try:
-                while not self._stopping:
-                    sleep(0.5)
-                    for i, (process, started) in enumerate(workers):
-                        if process.is_alive() or self._stopping:
-                            continue
-                        lived = time.monotonic() - started
-                        quick_deaths = quick_deaths + 1 if lived < QUICK_DEATH_SECONDS else 0
-                        log.warning(
-                            "worker %s exited with %s after %.0f s; starting another",
-                            process.pid,
-                            process.exitcode,
-                            lived,
-                        )
-                        if quick_deaths >= MAX_QUICK_DEATHS:
-                            raise ServeError(
-                                f"workers exited {quick_deaths} times in a row within {QUICK_DEATH_SECONDS:.0f} s "
-                                "of starting; see the errors above"
-                            )
-                        workers[i] = (self._start(), time.monotonic())
+                self._supervise(workers, sleep)
                 return 0
             finally:
                 self._stop_all([p for p, _ in workers])
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
-                os.close(lock)
+
+    def _supervise(self, workers: list[tuple[BaseProcess, float]], sleep: Callable[[float], None]) -> None:
+        """Replace each worker that exits until told to stop; ServeError when they keep dying at start."""
+        quick_deaths = 0
+        while not self._stopping:
+            sleep(0.5)
+            for i, (process, started) in enumerate(workers):
+                if process.is_alive() or self._stopping:
+                    continue
+                lived = time.monotonic() - started
+                quick_deaths = quick_deaths + 1 if lived < QUICK_DEATH_SECONDS else 0
+                log.warning(
+                    "worker %s exited with %s after %.0f s; starting another", process.pid, process.exitcode, lived
+                )
+                if quick_deaths >= MAX_QUICK_DEATHS:
+                    raise ServeError(
+                        f"workers exited {quick_deaths} times in a row within {QUICK_DEATH_SECONDS:.0f} s "
+                        "of starting; see the errors above"
+                    )
+                workers[i] = (self._start(), time.monotonic())
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self._stopping = True

@@ -17,7 +17,7 @@ from tests.analytics.replayed import dashboard_env, expected_groups, replay_rece
 from tests.analytics.server import TOKEN, analytics_server, record_history, searches_recorded
 from tests.support.browser import browser as browser  # the shared Chromium fixtures
 from tests.support.browser import page as page
-from tests.support.browser import screenshot_path
+from tests.support.browser import screenshot_path, watched_page
 from tests.support.server import Server, stopping
 from tests.support.wait import wait_for
 
@@ -72,15 +72,8 @@ def replayed_server(clinic: Searcher, clinic_index: Path, tmp_path_factory: pyte
 @pytest.fixture(params=sorted(LAPTOPS))
 def laptop(browser: playwright_api.Browser, request: pytest.FixtureRequest) -> Iterator[playwright_api.Page]:
     """A page at a laptop's viewport; the test fails if the page logs a script error."""
-    width, height = LAPTOPS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    opened.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield opened
-    context.close()
-    assert not errors, errors
+    with watched_page(browser, *LAPTOPS[request.param]) as opened:
+        yield opened
 
 
 def sign_in(page: playwright_api.Page, server: Server, period: str = "30d") -> None:

@@ -151,7 +151,8 @@ def test_the_cli_says_who_holds_the_lock(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_a_refused_current_generation_is_reported_not_ready(tmp_path: Path) -> None:
+def _newest_refused(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """An index of two generations whose newer (CURRENT) is damaged: (index folder, older, newer)."""
     index_dir = tmp_path / "index"
     build_index(_corpus(tmp_path / "pages", ["alpha-pain", "beta-sleep"]), index_dir)
     first = current_generation(index_dir)
@@ -159,6 +160,11 @@ def test_a_refused_current_generation_is_reported_not_ready(tmp_path: Path) -> N
     second = current_generation(index_dir)
     assert first is not None and second is not None
     _damage(second, own=True)
+    return index_dir, first, second
+
+
+def test_a_refused_current_generation_is_reported_not_ready(tmp_path: Path) -> None:
+    index_dir, first, second = _newest_refused(tmp_path)
     searcher = Searcher(settings_for(index_dir))
     assert searcher.generation == first.name
     behind = searcher.behind()
@@ -229,13 +235,7 @@ def test_an_incremental_build_answers_as_a_fresh_build(tmp_path_factory: pytest.
 
 @pytest.mark.e2e
 def test_readyz_says_which_generation_serves_and_why_not_the_newest(tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
-    build_index(_corpus(tmp_path / "pages", ["alpha-pain", "beta-sleep"]), index_dir)
-    first = current_generation(index_dir)
-    build_index(_corpus(tmp_path / "pages", ["alpha-pain", "beta-sleep", "gamma-mood"]), index_dir)
-    second = current_generation(index_dir)
-    assert first is not None and second is not None
-    _damage(second, own=True)
+    index_dir, first, second = _newest_refused(tmp_path)
     port = free_port()
     env = {**os.environ, "CONDSEARCH_DATA_DIR": str(tmp_path / "var"), "CONDSEARCH_SEMANTIC": "false"}
     server = subprocess.Popen(

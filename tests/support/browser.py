@@ -5,6 +5,7 @@ A test module uses the fixtures by importing them: `from tests.support.browser i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -36,10 +37,10 @@ def browser() -> Iterator[playwright_api.Browser]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
-    """A page in a fresh context; the test fails if the page logs a script error."""
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
+@contextlib.contextmanager
+def watched_page(browser: playwright_api.Browser, width: int, height: int) -> Iterator[playwright_api.Page]:
+    """A page in a fresh context of that viewport; fails when the block ends if the page logged a script error."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -47,6 +48,13 @@ def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     yield opened
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
+    """A page in a fresh context; the test fails if the page logs a script error."""
+    with watched_page(browser, 1000, 900) as opened:
+        yield opened
 
 
 def dialogs_of(page: playwright_api.Page) -> list[str]:
