@@ -29,20 +29,20 @@ REL = ROOT / "tests" / "relevance"
 IND = REL / "independent"
 SHARED = ROOT.parent / "shared"
 MEDLINEPLUS_MAP = {"title": "title", "aliases": "also_called", "body": "summary", "url": "url"}
-# (kind of traffic, tuning set, independent set)
+# (kind of traffic, tuning set, independent sets: each by an author of its own)
 KINDS = [
-    ("lay", "traffic-a/lay.tsv", "traffic-b/lay.tsv"),
-    ("misspelled", "traffic-a/misspelled.tsv", "traffic-b/misspelled.tsv"),
-    ("as-you-type prefixes", "traffic-a/prefix.tsv", "traffic-b/prefix.tsv"),
-    ("typo in the unfinished word", "traffic-a/typo-prefix.tsv", "traffic-b/typo-prefix.tsv"),
-    ("real words (in and out of scope)", "traffic-a/real-words.tsv", "traffic-b/real-words.tsv"),
-    ("out of scope", "traffic-a/out-of-scope.tsv", "traffic-b/out-of-scope.tsv"),
-    ("paraphrases", "meaning-a/paraphrase.tsv", "meaning-b/paraphrase.tsv"),
-    ("symptom stories", "meaning-a/story.tsv", "meaning-b/story.tsv"),
-    ("Spanish", "meaning-a/spanish.tsv", "meaning-b/spanish.tsv"),
+    ("lay", "traffic-a/lay.tsv", ("traffic-b/lay.tsv",)),
+    ("misspelled", "traffic-a/misspelled.tsv", ("traffic-b/misspelled.tsv",)),
+    ("as-you-type prefixes", "traffic-a/prefix.tsv", ("traffic-b/prefix.tsv",)),
+    ("typo in the unfinished word", "traffic-a/typo-prefix.tsv", ("traffic-b/typo-prefix.tsv",)),
+    ("real words (in and out of scope)", "traffic-a/real-words.tsv", ("traffic-b/real-words.tsv",)),
+    ("out of scope", "traffic-a/out-of-scope.tsv", ("traffic-b/out-of-scope.tsv", "traffic-c/out-of-scope.tsv")),
+    ("paraphrases", "meaning-a/paraphrase.tsv", ("meaning-b/paraphrase.tsv", "meaning-c/paraphrase.tsv")),
+    ("symptom stories", "meaning-a/story.tsv", ("meaning-b/story.tsv", "meaning-c/story.tsv")),
+    ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv",)),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
-SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in ("A", "C", "D")]
+SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in ("A", "C", "D", "E")]
 SAFETY += [("B (independent)", IND / "safety-b.tsv")]
 
 
@@ -88,7 +88,8 @@ def main() -> None:
         )
         print("|---|---|---|---|---|---|---|---|")
         for kind, tune, held in KINDS:
-            for label, path in (("tuning", REL / tune), ("independent", IND / held)):
+            sets = [("tuning", REL / tune)] + [(f"independent ({Path(h).parent.name})", IND / h) for h in held]
+            for label, path in sets:
                 r = run(path)
                 print(f"| {kind} | {label} | {r.queries} | {cells(r)} |")
         print(

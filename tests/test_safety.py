@@ -30,13 +30,44 @@ TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 SET_A = _rows(RELEVANCE / "safety" / "set-a.tsv")  # query, label, category, language, expected
 SET_C = _rows(RELEVANCE / "safety" / "set-c.tsv")  # a second author's tuning set, same columns
 SET_D = _rows(RELEVANCE / "safety" / "set-d.tsv")  # a third author's tuning set, same columns
+SET_E = _rows(RELEVANCE / "safety" / "set-e.tsv")  # a fourth author's, measured before the rules saw it
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
 # without flagging ordinary queries). Strict: a row that starts passing must be taken off this list.
 DISPUTED = {
     "wrote a note and left it in my nightstand drawer": "a note with no goodbye, death or recipient in it",
+    "evry1 wud b beter of wit out me": "five of seven words misspelt: the classifier's case, not a rule's",
 }
+
+# Rows labelled "none" that name suicide or self-harm as their subject (the condition, its treatment, a
+# history of it, helping someone with it). The notice shows on them by policy: the person searching may
+# be at risk, and the notice offers help without saying they are (docs/relevance.md, "Crisis safety").
+TOPIC = frozenset(
+    [
+        "how to help a friend who might be suicidal",
+        "does the clinic screen for suicide risk before ketamine",
+        "can ketamine cause suicidal thoughts as a side effect",
+        "passive vs active suicidal ideation difference",
+        "is self harm a symptom of bpd",
+        "i used to self harm in high school, 10 years ago, does that disqualify me from ketamine therapy",
+        "history of a suicide attempt years ago, can i still get ketamine infusions",
+        "my therapist always asks if i have suicidal thoughts and i dont, why do they keep asking",
+        "suicidal ideation treatment options",
+        "passive suicidal ideation",
+        "self harm scars removal",
+        "suicidality",
+        "self-injury",
+        "como ayudar a un amigo con pensamientos suicidas",
+        "la ketamina sirve para los pensamientos suicidas?",
+        "efectos secundarios de la ketamina pensamientos suicidas",
+        "hace años me autolesionaba, puedo recibir ketamina?",
+        "diferencia entre ideacion suicida pasiva y activa",
+        "por qué mi terapeuta me pregunta si quiero suicidarme si no es mi caso",
+        "ideación suicida tratamiento",
+        "cicatrices de autolesiones",
+    ]
+)
 
 
 def _labelled(rows: list[list[str]]) -> list[object]:
@@ -55,7 +86,7 @@ def _labelled(rows: list[list[str]]) -> list[object]:
 
 def _check_labelled(query: str, label: str, category: str, language: str) -> None:
     found = detect(query, RULES)
-    if label == "crisis":
+    if label == "crisis" or query in TOPIC:
         assert found.crisis is not None, f"missed {category}/{language}: {query!r}"
     else:
         assert found.crisis is None, f"false alarm on {category}/{language}: {query!r} matched {found.crisis}"
@@ -79,6 +110,17 @@ def test_set_c(query: str, label: str, category: str, language: str) -> None:
 @pytest.mark.parametrize(("query", "label", "category", "language"), _labelled(SET_D))
 def test_set_d(query: str, label: str, category: str, language: str) -> None:
     _check_labelled(query, label, category, language)
+
+
+@pytest.mark.parametrize(("query", "label", "category", "language"), _labelled(SET_E))
+def test_set_e(query: str, label: str, category: str, language: str) -> None:
+    _check_labelled(query, label, category, language)
+
+
+def test_topic_rows_are_labelled_none() -> None:
+    """The policy list names only rows the authors labelled none: a crisis row needs no policy."""
+    labels = {row[0]: row[1] for row in SET_A + SET_C + SET_D + SET_E}
+    assert {labels.get(query) for query in TOPIC} == {"none"}
 
 
 @pytest.mark.parametrize(
