@@ -518,6 +518,19 @@ def test_shorthand(tmp_path: Path) -> None:
         load_rules(tmp_path / "bad.yaml")
 
 
+def test_idioms(tmp_path: Path) -> None:
+    rules = load_rules(_rules(tmp_path, '      - "want die"\n', extra="idioms: [Dead, muerto, KILL]\n"))
+    assert rules.idioms == frozenset({"dead", "muerto", "kill"})  # folded as queries are
+    assert {"dead", "kill", "muerto"} <= RULES.idioms and "suicide" not in RULES.idioms
+    (tmp_path / "bad.yaml").write_text(
+        'idioms: [dead, "kill me"]\ncrisis:\n  test:\n    covers: a test\n    en:\n      - "want die"\n',
+        encoding="utf-8",
+    )
+    expected = r"idioms.*must be a list of single words.*idioms: \[dead, kill, muerto\]"
+    with pytest.raises(CondSearchError, match=expected):
+        load_rules(tmp_path / "bad.yaml")
+
+
 def test_reading_the_query() -> None:
     assert sound_key("pastiyas") == sound_key("pastillas") and sound_key("rists") == sound_key("wrists")
     assert sound_key("yo") != sound_key("lo") and sound_key("kill") == sound_key("kil")

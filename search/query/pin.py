@@ -4,15 +4,24 @@ A crisis message is answered by the notice and by the page about suicidal though
 other words match ("I'm a burden to my kids" must not lead with a parenting-stress page). A query
 that names another page ("ptsd and suicidal thoughts") keeps that page first and the crisis page
 second. A recognised figure of speech ("my back is killing me", "cefalea suicida") never ranks the
-crisis page: it is taken out.
+crisis page: it is taken out. A query with neither, whose only words for the crisis page are idiom
+words ("lol im dead", "the paperwork is going to kill me"), does not lead with it: the page drops
+below the next hit, still there for a crisis the rules missed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from search.query.bm25 import Bm25F
+from search.query.confidence import site_wide
 from search.query.expand import Plan
 from search.query.rerank import Ranked, RankedHit
+
+# Fields that name a page; summary and body prose use everyday words ("right now") too. Its search
+# phrases and symptoms name it only through words not on most pages ("ketamine for suicidal thoughts").
+TITLE_FIELDS = frozenset({"title", "aliases", "icd"})
+NAMING_FIELDS = TITLE_FIELDS | {"phrases", "symptoms"}
 
 
 def pin(ranked: Ranked, crisis_doc: int, crisis: bool, figure: bool, named: Sequence[int], bm25_score: float) -> Ranked:
@@ -34,3 +43,33 @@ def named_pages(plan: Plan, names: Sequence[Sequence[frozenset[str]]]) -> list[i
     """Pages the query names outright: every word of one of their titles or aliases was typed."""
     typed = set(plan.query.content) | set(plan.corrected_text.split())
     return [doc for doc, group in enumerate(names) if any(name and name <= typed for name in group)]
+
+
+def idiom_led(
+    ranked: Ranked, plan: Plan, bm25: Bm25F, crisis_doc: int, idioms: frozenset[str], broad_share: float
+) -> bool:
+    """Whether the crisis page leads on idiom words alone: the query has one, and no other word names the page.
+
+    A word names the page when it is in its title or names, or in its search phrases or symptoms and
+    not on most pages ("ketamine" is on all of them; "right now" in its summary is prose). The page
+    may lead through the sentence vectors with no word matched at all ("i could murder a burger"):
+    the idiom word is then what moved the vector.
+    """
+    if not ranked.hits or ranked.hits[0].doc != crisis_doc or not idioms.intersection(plan.query.content):
+        return False
+    naming = []
+    for clause in plan.clauses:
+        wanted = NAMING_FIELDS if not site_wide(bm25, clause, broad_share) else TITLE_FIELDS
+        for alt in clause.alts:
+            found = [t for t in alt.terms if bm25.contains(t, crisis_doc)]
+            if found and wanted & set(bm25.matched_fields(crisis_doc, found)):
+                naming.append(clause)
+    return all(c.word in idioms for c in naming)
+
+
+def demote(ranked: Ranked, doc: int) -> Ranked:
+    """The page moved below the hit after it."""
+    hits = ranked.hits
+    if len(hits) < 2 or hits[0].doc != doc:
+        return ranked
+    return Ranked((hits[1], hits[0], *hits[2:]))

@@ -29,7 +29,7 @@ from search.query.correct import correct
 from search.query.expand import Plan, expand
 from search.query.explain import did_you_mean, hit
 from search.query.parse import MAX_QUERY_CHARS, parse
-from search.query.pin import named_pages, pin
+from search.query.pin import demote, idiom_led, named_pages, pin
 from search.query.reload import Generations
 from search.query.rerank import Ranked, rerank
 from search.query.results import SearchResult
@@ -187,6 +187,10 @@ class Searcher:
             named = named_pages(plan, snap.titles) if safety is not None else []
             score = float(candidates.scores[crisis_doc])
             ranked = pin(ranked, crisis_doc, safety is not None, detection.figure is not None, named, score)
+        elif crisis_doc is not None and idiom_led(
+            ranked, plan, snap.bm25, crisis_doc, self.rules.idioms, cfg.answer.broad_share
+        ):
+            ranked = demote(ranked, crisis_doc)
         count = len(ranked) if featured is None else min(len(ranked), max(featured, 1))
         feats = tuple(features(snap.bm25, ranked, i, evidence) for i in range(count))
         broad = bool(feats) and is_broad(snap.bm25, plan, cfg.answer)

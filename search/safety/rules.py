@@ -107,6 +107,7 @@ class SafetyRules:
     # 6+ letter loose words by sound key, for one typo after spelling by ear
     by_sound: Mapping[str, tuple[tuple[str, ...], tuple[int, ...]]] = field(default_factory=dict)
     shorthand: Mapping[str, str] = field(default_factory=dict)  # chat shorthand -> its word ("q" -> "que")
+    idioms: frozenset[str] = frozenset()  # words of figures of speech: alone, they do not lead with the crisis page
     _cache: dict[str, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
     _split_cache: dict[str, tuple[str, ...] | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -469,6 +470,13 @@ class _Compiler:
             out[short_words[0]] = long_words[0]
         return out
 
+    def idioms(self) -> frozenset[str]:
+        """Idiom words, folded as queries are: `idioms: [dead, kill, muerto]`."""
+        raw = self.data.get("idioms") or []
+        if not isinstance(raw, list) or not all(isinstance(w, str) and len(surface_words(w)) == 1 for w in raw):
+            raise self.fail("idioms", "must be a list of single words", "e.g. `idioms: [dead, kill, muerto]`")
+        return frozenset(surface_words(w)[0] for w in raw)
+
     def morphology(self) -> Morphology:
         english = self.data.get("english") or {}
         spanish = self.data.get("spanish") or {}
@@ -626,7 +634,7 @@ def load_rules(path: Path) -> SafetyRules:
     figures = compiler.section("figures") if data.get("figures") is not None else []
     words = tuple(compiler.words)
     rules = _assemble(crisis, figures, words, morphology)
-    return dataclasses.replace(rules, shorthand=compiler.shorthand())
+    return dataclasses.replace(rules, shorthand=compiler.shorthand(), idioms=compiler.idioms())
 
 
 def _assemble(

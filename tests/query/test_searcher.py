@@ -88,6 +88,20 @@ def test_a_figure_of_speech_never_ranks_the_crisis_page(clinic: Searcher, raw: s
     assert "suicidal-ideation" not in [h.slug for h in result.hits]
 
 
+@pytest.mark.parametrize("raw", ["i could murder a burger right now lol", "the price of ketamine treatment killed me"])
+def test_idiom_words_alone_do_not_lead_with_the_crisis_page(clinic: Searcher, raw: str) -> None:
+    """No crisis and no figure recognised: "murder", "killed" alone leave the page second, not first."""
+    result = clinic.search(raw, limit=3)
+    slugs = [h.slug for h in result.hits]
+    assert result.safety is None and len(slugs) > 1 and slugs[0] != "suicidal-ideation"
+
+
+@pytest.mark.parametrize("raw", ["thoughts of killing mys", "passive death wish"])
+def test_words_that_name_the_crisis_page_keep_it_first(clinic: Searcher, raw: str) -> None:
+    """An idiom word beside a word of the page's title or phrases ("thoughts", "wish") is not an idiom."""
+    assert clinic.search(raw, limit=3).hits[0].slug == "suicidal-ideation"
+
+
 @pytest.mark.parametrize(
     ("raw", "finds"),
     [("", False), ("   ", False), ("?!", False), ("\x00", False), ("é" * 5000, False), ("😀 pain", True)],
