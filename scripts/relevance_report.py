@@ -88,8 +88,8 @@ def main() -> None:
         )
         print("|---|---|---|---|---|---|---|---|")
         for kind, tune, held in KINDS:
-            sets = [("tuning", REL / tune)] + [(f"independent ({Path(h).parent.name})", IND / h) for h in held]
-            for label, path in sets:
+            runs = [("tuning", REL / tune)] + [(f"independent ({Path(h).parent.name})", IND / h) for h in held]
+            for label, path in runs:
                 r = run(path)
                 print(f"| {kind} | {label} | {r.queries} | {cells(r)} |")
         print(
