@@ -64,8 +64,12 @@ def ideal_score(bm25: Bm25F, plan: Plan) -> float:
 
 
 def alt_hit(bm25: Bm25F, alt: Alt, doc: int) -> bool:
-    """Whether the document holds any of the alternative's terms."""
-    return any(bm25.contains(t, doc) for t in alt.terms)
+    """Whether the document holds every term of the alternative.
+
+    A synonym of several words counts only whole: "shaking palsy" (Parkinson's) is not matched by a
+    page that says "shake", nor "attention deficit hyperactivity disorder" by one that says "disorder".
+    """
+    return all(bm25.contains(t, doc) for t in alt.terms)
 
 
 def site_wide(bm25: Bm25F, clause: Clause, share: float) -> bool:
