@@ -175,10 +175,16 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     pieces: list[str] = []
     where: list[int] = []
     for i, char in enumerate(text):
-        folded = fold(char)
+        folded = _fold_char(char)
         pieces.append(folded)
         where.extend([i] * len(folded))
     return "".join(pieces), where
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """One character folded: page prose repeats the same few accented letters and dashes."""
+    return fold(char)
 
 
 def _matches(text: str) -> Iterator[tuple[str, int, int, int]]:
@@ -192,15 +198,8 @@ def _matches(text: str) -> Iterator[tuple[str, int, int, int]]:
             yield match.group(), a, where[a], where[b - 1] + 1
 
 
-def tokens(text: str) -> list[Token]:
-    """The one tokenizer: folded words with their offsets in `text`.
-
-    Possessives and apostrophes are dropped ("patient's" -> "patient", "don't" -> "dont") and
-    hyphenated words split ("post-herpetic" -> "post", "herpetic"); index, query, safety and
-    snippets all read words through here.
-    """
-    folded, where = _fold_with_offsets(text)
-    out: list[Token] = []
+def _parts(folded: str) -> Iterator[tuple[str, int, int]]:
+    """Words of folded text with their folded offsets: possessives and apostrophes dropped, hyphens split."""
     for match in TOKEN.finditer(folded):
         token, base = match.group(), match.start()
         if token.endswith("'s"):
@@ -210,18 +209,32 @@ def tokens(text: str) -> list[Token]:
             start, end = offset, offset + len(part)
             offset = end + 1
             word = part.replace("'", "").strip(".")
-            if not word:
-                continue
-            if where is None:
-                out.append(Token(word, start, end))
-            else:
-                out.append(Token(word, where[start], where[end - 1] + 1))
-    return out
+            if word:
+                yield word, start, end
+
+
+def tokens(text: str) -> list[Token]:
+    """The one tokenizer: folded words with their offsets in `text`.
+
+    Possessives and apostrophes are dropped ("patient's" -> "patient", "don't" -> "dont") and
+    hyphenated words split ("post-herpetic" -> "post", "herpetic"); index, query, safety and
+    snippets all read words through here.
+    """
+    folded, where = _fold_with_offsets(text)
+    if where is None:
+        return [Token(word, start, end) for word, start, end in _parts(folded)]
+    return [Token(word, where[start], where[end - 1] + 1) for word, start, end in _parts(folded)]
 
 
 def surface_words(text: str) -> list[str]:
-    """Folded words in order (the words of `tokens`)."""
-    return [t.word for t in tokens(text)]
+    """Folded words in order (the words of `tokens`, without building their offsets)."""
+    out: list[str] = []
+    for token in TOKEN.findall(_fold_with_offsets(text)[0]):
+        if "-" in token or "'" in token or "." in token:
+            out.extend(word for word, _, _ in _parts(token))
+        else:  # most words: nothing to drop or split
+            out.append(token)
+    return out
 
 
 def compounds(text: str) -> list[Token]:

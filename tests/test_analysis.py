@@ -97,3 +97,9 @@ def test_the_whoosh_tokenizer_gives_the_analyzer_terms_with_offsets() -> None:
 
 def test_lowercase_words_tell_the_abbreviation_from_the_word() -> None:
     assert lowercase_words("SAD is seasonal; feeling sad") == {"is", "seasonal", "feeling", "sad"}
+
+
+@given(st.text(alphabet=st.sampled_from("abcé É-'.’s 3\n—ñ"), max_size=60))
+def test_surface_words_are_the_words_of_tokens(text: str) -> None:
+    """The fast path (no offsets) reads exactly the words the tokenizer does."""
+    assert surface_words(text) == [t.word for t in tokens(text)]

@@ -21,6 +21,8 @@ from whoosh.index import Index
 from search.analysis import ANALYZER_VERSION, is_stop, lowercase_words, surface_words
 from search.embedding import Encoder
 from search.errors import IndexBusyError, IndexMismatchError, IndexMissingError
+from search.indexing.arrays import PREFIX as ARRAYS_PREFIX
+from search.indexing.arrays import write_arrays
 from search.indexing.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, document
 from search.indexing.store import (
     MANIFEST,
@@ -164,7 +166,11 @@ def _build(
         writer.add_document(**document(page, hashes[page.slug]))
     segments = len(ix.reader().leaf_readers()) if old_hashes else 0
     writer.commit(optimize=segments > MERGE_ABOVE_SEGMENTS, merge=False)
+    with ix.reader() as reader:
+        slugs = [stored["slug"] for _, stored in reader.iter_docs()]  # document order, as the server reads it
     ix.close()
+    by_slug = {page.slug: page for page in pages}
+    write_arrays(work, build_schema(), [document(by_slug[s], hashes[s]) for s in slugs], slugs)
 
     vocabulary = {"counts": page_vocabulary(pages), "lowercase": sorted(lowercase_prose(pages))}
     (work / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
@@ -213,7 +219,7 @@ def _start_from(previous: Path, work: Path) -> tuple[Index | None, str]:
             previous,
             work,
             copy_function=os.link,
-            ignore=shutil.ignore_patterns(MANIFEST, VOCABULARY, VECTORS, "*LOCK*"),
+            ignore=shutil.ignore_patterns(MANIFEST, VOCABULARY, VECTORS, f"{ARRAYS_PREFIX}*", "*LOCK*"),
         )
         ix = whoosh_index.open_dir(str(work))
         with ix.searcher() as searcher:

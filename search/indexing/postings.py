@@ -24,12 +24,17 @@ class TermPostings:
     """One term's postings: per field, (document positions ascending, term frequencies)."""
 
     fields: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    docs: frozenset[int] = frozenset()
+    union: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # ascending positions
 
     @property
     def df(self) -> int:
         """Documents holding the term in any field."""
-        return len(self.docs)
+        return int(self.union.size)
+
+    def has(self, doc: int) -> bool:
+        """Whether the document holds the term in any field."""
+        i = int(np.searchsorted(self.union, doc))
+        return i < self.union.size and int(self.union[i]) == doc
 
     @cached_property
     def _fields_by_doc(self) -> dict[int, tuple[str, ...]]:
@@ -128,7 +133,7 @@ class WhooshPostings:
                 per_field[name] = (pos[keep], np.asarray(weights, dtype=np.float64)[keep])
         seen = [docs for docs, _ in per_field.values()]
         union = np.unique(np.concatenate(seen)) if seen else np.empty(0, dtype=np.int64)
-        return TermPostings(per_field, frozenset(int(d) for d in union))
+        return TermPostings(per_field, union)
 
 
 class LiveTerms(Collection[str]):

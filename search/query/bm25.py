@@ -37,7 +37,7 @@ class Bm25F:
 
     def contains(self, term: str, doc: int) -> bool:
         """Whether the document has the term in any field."""
-        return doc in self.store.postings(term).docs
+        return self.store.postings(term).has(doc)
 
     def term_idf(self, term: str) -> float | None:
         """The idf of a term, or None when no document has it."""

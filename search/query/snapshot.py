@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import islice, pairwise
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -13,7 +13,8 @@ from whoosh import index as whoosh_index
 from search.analysis import KEEP_WORDS, is_stop, surface_words
 from search.embedding import Stamp, Vectors
 from search.errors import IndexError_
-from search.indexing.postings import WhooshPostings
+from search.indexing.arrays import ArrayPostings, has_arrays
+from search.indexing.postings import PostingsStore, WhooshPostings
 from search.indexing.store import VOCABULARY, read_manifest, verify_files
 from search.indexing.vectors import read_vectors
 from search.lexicon import Lexicon, load_lexicon
@@ -53,9 +54,17 @@ class Snapshot:
         cached = self.sentence_cache.get(doc)
         if cached is None:
             if len(self.sentence_cache) >= SENTENCE_CACHE:
-                self.sentence_cache.clear()  # simple and bounded: a busy corpus refills what it shows
+                self._evict()
             cached = self.sentence_cache[doc] = sentences(self.pages[doc])
         return cached
+
+    def _evict(self) -> None:
+        """Drop the oldest quarter of the cache (dicts keep insertion order); pages shown often come back."""
+        try:
+            for doc in list(islice(self.sentence_cache, SENTENCE_CACHE // 4)):
+                self.sentence_cache.pop(doc, None)
+        except RuntimeError:  # another thread added a page meanwhile: start afresh, still bounded
+            self.sentence_cache.clear()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -93,7 +102,13 @@ def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, mo
             docnums.append(docnum)
             pages.append(page_from_dict(json.loads(stored["page"])))
         vocabulary = json.loads((generation / VOCABULARY).read_text(encoding="utf-8"))
-        bm25 = Bm25F(WhooshPostings(reader, docnums), config.retrieve)
+        store: PostingsStore
+        if has_arrays(generation):
+            store = ArrayPostings(generation, [page.slug for page in pages])
+            reader.close()  # pages are read; the arrays answer every term from here
+        else:  # a generation built before the arrays: whoosh decodes postings on first use
+            store = WhooshPostings(reader, docnums)
+        bm25 = Bm25F(store, config.retrieve)
         vectors = read_vectors(generation, [p.slug for p in pages], model) if model is not None else None
     except Exception as exc:  # whoosh raises many types for a damaged generation
         raise IndexError_(

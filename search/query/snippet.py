@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from search.analysis import stem, tokens
+from search.analysis import stem, surface_words, tokens
 from search.pages import Page, body_text
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -16,22 +16,19 @@ MAX_CHARS = 220
 
 @dataclass(frozen=True)
 class Sentence:
-    """A candidate snippet, trimmed, with each word's stem and offsets: tokenized once per page."""
+    """A candidate snippet, trimmed, with the stems of its words: computed once per page."""
 
     text: str
     stems: frozenset[str]
-    words: tuple[tuple[int, int, str], ...]  # (start, end, stem) in `text`
 
 
 Sentences = tuple[Sentence, ...]  # the page's summary first, then its other candidate sentences
 
 
 def _sentence(text: str) -> Sentence:
-    trimmed = _trim(text)
-    words = tuple((t.start, t.end, stem(t.word)) for t in tokens(trimmed))
-    # What a sentence can match is judged on the whole of it, not only the part shown.
-    stems = frozenset(stem(t.word) for t in tokens(text)) if trimmed != text else frozenset(w[2] for w in words)
-    return Sentence(trimmed, stems, words)
+    # What a sentence can match is judged on the whole of it, not only the part shown. Offsets are
+    # found only for the sentence a snippet shows (most candidates are never shown).
+    return Sentence(_trim(text), frozenset(map(stem, surface_words(text))))
 
 
 def sentences(page: Page) -> Sentences:
@@ -60,8 +57,9 @@ def _mark(sentence: Sentence, terms: Collection[str]) -> str:
     out: list[str] = []
     last = 0
     text = sentence.text
-    for start, end, word_stem in sentence.words:
-        if start >= last and word_stem in terms:
+    for token in tokens(text):
+        start, end = token.start, token.end
+        if start >= last and stem(token.word) in terms:
             out.append(html.escape(text[last:start]))
             out.append(f"<mark>{html.escape(text[start:end])}</mark>")
             last = end
@@ -71,4 +69,4 @@ def _mark(sentence: Sentence, terms: Collection[str]) -> str:
 
 def mark(text: str, terms: Collection[str]) -> str:
     """Escape the text, then wrap words whose stem is in `terms` in <mark> (offsets from the tokenizer)."""
-    return _mark(Sentence(text, frozenset(), tuple((t.start, t.end, stem(t.word)) for t in tokens(text))), terms)
+    return _mark(Sentence(text, frozenset()), terms)

@@ -13,7 +13,7 @@ from search.query.bm25 import Bm25F
 from search.query.searcher import Searcher
 
 
-class ArrayPostings:
+class CopiedPostings:
     """A second store: every term's postings copied into plain dicts of arrays up front."""
 
     def __init__(self, source: PostingsStore) -> None:
@@ -37,7 +37,7 @@ class ArrayPostings:
         return self._terms.get(term, EMPTY)
 
 
-def test_whoosh_store_answers_the_interface(clinic: Searcher) -> None:
+def test_the_served_store_answers_the_interface(clinic: Searcher) -> None:
     store = clinic.snapshot.bm25.store
     assert store.doc_count == len(clinic.pages())
     post = store.postings("neuropathic")
@@ -49,7 +49,7 @@ def test_whoosh_store_answers_the_interface(clinic: Searcher) -> None:
 
 def test_another_store_ranks_identically(clinic: Searcher) -> None:
     snap = clinic.snapshot
-    other = replace(snap, bm25=Bm25F(ArrayPostings(snap.bm25.store), clinic.config.retrieve), sentence_cache={})
+    other = replace(snap, bm25=Bm25F(CopiedPostings(snap.bm25.store), clinic.config.retrieve), sentence_cache={})
     for query in ("burning nerve pain", "nueropathy gabapentin", "cant sleep since the baby", "migrane aura"):
         ours = clinic._search(snap, query, 10, 0)
         theirs = clinic._search(other, query, 10, 0)
