@@ -28,6 +28,7 @@ TABLES = [
     ROOT / "tests" / "relevance" / "safety" / "set-c.tsv",
     ROOT / "tests" / "relevance" / "safety" / "set-d.tsv",
     ROOT / "tests" / "relevance" / "safety" / "set-e.tsv",
+    ROOT / "tests" / "relevance" / "safety" / "set-f.tsv",
     ROOT / "tests" / "relevance" / "safety.tsv",
 ]
 

@@ -31,6 +31,7 @@ SET_A = _rows(RELEVANCE / "safety" / "set-a.tsv")  # query, label, category, lan
 SET_C = _rows(RELEVANCE / "safety" / "set-c.tsv")  # a second author's tuning set, same columns
 SET_D = _rows(RELEVANCE / "safety" / "set-d.tsv")  # a third author's tuning set, same columns
 SET_E = _rows(RELEVANCE / "safety" / "set-e.tsv")  # a fourth author's, measured before the rules saw it
+SET_F = _rows(RELEVANCE / "safety" / "set-f.tsv")  # a fifth author's, measured before the rules saw it
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -38,6 +39,9 @@ SET_E = _rows(RELEVANCE / "safety" / "set-e.tsv")  # a fourth author's, measured
 DISPUTED = {
     "wrote a note and left it in my nightstand drawer": "a note with no goodbye, death or recipient in it",
     "evry1 wud b beter of wit out me": "five of seven words misspelt: the classifier's case, not a rule's",
+    "do you guys ask about guns at intake? theres one in my nightstand and i keep looking at it": (
+        "nine words between the gun and looking at it: no gap a rule can allow without reaching other sentences"
+    ),
 }
 
 # Rows labelled "none" that name suicide or self-harm as their subject (the condition, its treatment, a
@@ -66,6 +70,15 @@ TOPIC = frozenset(
         "por qué mi terapeuta me pregunta si quiero suicidarme si no es mi caso",
         "ideación suicida tratamiento",
         "cicatrices de autolesiones",
+        "how to talk to a friend who might be suicidal",
+        "i attempted suicide 10 years ago and im doing well now, am i still eligible for ketamine",
+        "how does the clinic screen patients for suicide risk",
+        "i self harmed as a teen and the old scars make me self conscious, laser removal recommendations",
+        "does ketamine cause suicidal thoughts as a side effect",
+        "como ayudar a un amigo que tiene pensamientos suicidas",
+        "la ketamina sirve para la ideacion suicida? es para mi clase",
+        "hace 8 años intente suicidarme, ahora estoy bien, puedo recibir ketamina",
+        "la ketamina da pensamientos suicidas como efecto secundario",
     ]
 )
 
@@ -117,9 +130,14 @@ def test_set_e(query: str, label: str, category: str, language: str) -> None:
     _check_labelled(query, label, category, language)
 
 
+@pytest.mark.parametrize(("query", "label", "category", "language"), _labelled(SET_F))
+def test_set_f(query: str, label: str, category: str, language: str) -> None:
+    _check_labelled(query, label, category, language)
+
+
 def test_topic_rows_are_labelled_none() -> None:
     """The policy list names only rows the authors labelled none: a crisis row needs no policy."""
-    labels = {row[0]: row[1] for row in SET_A + SET_C + SET_D + SET_E}
+    labels = {row[0]: row[1] for row in SET_A + SET_C + SET_D + SET_E + SET_F}
     assert {labels.get(query) for query in TOPIC} == {"none"}
 
 
