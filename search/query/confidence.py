@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import reduce
+
+import numpy as np
 
 from search.query.bm25 import Bm25F
 from search.query.clauses import Alt, Clause, Origin
@@ -32,7 +35,7 @@ class Features:
     strong: float = 0.0  # share of matched clauses found in the page's title, names, symptoms or summary
     specific: float = 0.0  # 1 - page share of the rarest matched term: "ketamine" is on every page
     focus: float = 0.0  # the same, averaged over matched clauses
-    unknown: float = 0.0  # share of typed words nothing in the index could stand for
+    unknown: float = 0.0  # share of typed words nothing in the index could stand for, or no page holds
     long: float = 0.0  # 1 for a description (a bag of symptom words)
     words: float = 0.0  # how many content words, log-scaled
     topical: float = 0.0  # share of the query's clauses that reach a word some page is named or described by
@@ -72,6 +75,15 @@ def alt_hit(bm25: Bm25F, alt: Alt, doc: int) -> bool:
     return all(bm25.contains(t, doc) for t in alt.terms)
 
 
+def answered(bm25: Bm25F, clause: Clause) -> bool:
+    """Whether some page holds every term of one of the clause's alternatives."""
+    for alt in clause.alts:
+        docs = [bm25.postings(t).union for t in alt.terms]
+        if all(d.size for d in docs) and (len(docs) == 1 or reduce(np.intersect1d, docs).size):
+            return True
+    return False
+
+
 def site_wide(bm25: Bm25F, clause: Clause, share: float) -> bool:
     """Whether every word the user typed for this clause is on at least `share` of the pages."""
     dfs = [bm25.postings(t).df for a in clause.alts if a.origin in TYPED for t in a.terms]
@@ -101,12 +113,15 @@ def query_evidence(bm25: Bm25F, plan: Plan, broad_share: float, meaning: float =
     # Words nothing could stand for ("tennis") count against coverage.
     slots = len(clauses) + len(plan.unusable)
     content = len(plan.query.content)
+    # A word the lexicon knows but no page holds ("adhd" -> "attention deficit hyperactivity
+    # disorder", on no page whole) is as unanswered as one nothing could stand for.
+    unanswered = sum(1 for c in plan.clauses if not answered(bm25, c))
     return QueryEvidence(
         ideal=ideal_score(bm25, plan),
         clauses=clauses,
         slots=slots,
         topical=sum(1 for c in clauses if _topical(bm25, c)) / slots if clauses else 0.0,
-        unknown=len(plan.unusable) / content if content else 0.0,
+        unknown=min(1.0, (len(plan.unusable) + unanswered) / content) if content else 0.0,
         long=float(plan.long),
         words=min(1.0, math.log1p(content) / WORDS_SCALE),
         meaning=meaning,
