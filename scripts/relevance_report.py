@@ -36,10 +36,10 @@ KINDS = [
     ("as-you-type prefixes", "traffic-a/prefix.tsv", ("traffic-b/prefix.tsv",)),
     ("typo in the unfinished word", "traffic-a/typo-prefix.tsv", ("traffic-b/typo-prefix.tsv",)),
     ("real words (in and out of scope)", "traffic-a/real-words.tsv", ("traffic-b/real-words.tsv",)),
-    ("out of scope", "traffic-a/out-of-scope.tsv", ("traffic-b/out-of-scope.tsv", "traffic-c/out-of-scope.tsv")),
-    ("paraphrases", "meaning-a/paraphrase.tsv", ("meaning-b/paraphrase.tsv", "meaning-c/paraphrase.tsv")),
-    ("symptom stories", "meaning-a/story.tsv", ("meaning-b/story.tsv", "meaning-c/story.tsv")),
-    ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv",)),
+    ("out of scope", "traffic-a/out-of-scope.tsv", ("traffic-b/out-of-scope.tsv", "traffic-d/out-of-scope.tsv")),
+    ("paraphrases", "meaning-a/paraphrase.tsv", ("meaning-b/paraphrase.tsv", "meaning-d/paraphrase.tsv")),
+    ("symptom stories", "meaning-a/story.tsv", ("meaning-b/story.tsv", "meaning-d/story.tsv")),
+    ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv")),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in ("A", "C", "D", "E", "F")]
