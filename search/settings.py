@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     conditions_dir: Path = Field(Path("data") / "conditions", description="The built-in corpus of condition pages.")
     lexicon_dir: Path = Field(RESOURCES / "lexicon", description="Lay-to-clinical vocabulary (YAML).")
     safety_file: Path = Field(RESOURCES / "safety.yaml", description="Crisis phrases and their exceptions.")
+    elsewhere_file: Path = Field(
+        RESOURCES / "elsewhere.yaml",
+        description="Conditions the site has no page for (queries naming them fit no page).",
+    )
     crisis_classifier: Path | None = Field(
         RESOURCES / "crisis-classifier.npz",
         description="Crisis classifier over sentence vectors, asked when the rules are silent (unset: rules only).",

@@ -9,9 +9,11 @@ from functools import reduce
 
 import numpy as np
 
+from search.analysis import stem
 from search.query.bm25 import Bm25F
 from search.query.clauses import Alt, Clause, Origin
 from search.query.config import AnswerRules, ConfidenceModel
+from search.query.elsewhere import NONE, Elsewhere
 from search.query.expand import Plan
 from search.query.rerank import Ranked
 
@@ -107,15 +109,21 @@ class QueryEvidence:
     meaning: float
 
 
-def query_evidence(bm25: Bm25F, plan: Plan, broad_share: float, meaning: float = NEUTRAL_MEANING) -> QueryEvidence:
+def query_evidence(
+    bm25: Bm25F, plan: Plan, broad_share: float, meaning: float = NEUTRAL_MEANING, elsewhere: Elsewhere = NONE
+) -> QueryEvidence:
     """The query-level part of the features."""
-    clauses = tuple(c for c in plan.clauses if not site_wide(bm25, c, broad_share))
+    informative = [c for c in plan.clauses if not site_wide(bm25, c, broad_share)]
     # Words nothing could stand for ("tennis") count against coverage.
-    slots = len(clauses) + len(plan.unusable)
+    slots = len(informative) + len(plan.unusable)
     content = len(plan.query.content)
+    # Words that name a condition with no page here ("adhd", "eating disorder") are answered by no
+    # page, whatever pages share their words: they stay in the slots and are never matched.
+    named = {stem(plan.query.content[i]) for i in elsewhere.covered(plan.query.content)}
+    clauses = tuple(c for c in informative if stem(c.word) not in named)
     # A word the lexicon knows but no page holds ("adhd" -> "attention deficit hyperactivity
     # disorder", on no page whole) is as unanswered as one nothing could stand for.
-    unanswered = sum(1 for c in plan.clauses if not answered(bm25, c))
+    unanswered = sum(1 for c in plan.clauses if stem(c.word) in named or not answered(bm25, c))
     return QueryEvidence(
         ideal=ideal_score(bm25, plan),
         clauses=clauses,

@@ -26,6 +26,7 @@ from search.query.confidence import (
 )
 from search.query.config import RankingConfig, load_config
 from search.query.correct import correct
+from search.query.elsewhere import load_elsewhere
 from search.query.expand import Plan, expand
 from search.query.explain import did_you_mean, hit
 from search.query.parse import MAX_QUERY_CHARS, parse
@@ -70,6 +71,7 @@ class Searcher:
         self.settings = settings
         self.config = config or load_config(settings.ranking_file)
         self.rules: SafetyRules = load_rules(settings.safety_file)
+        self.elsewhere = load_elsewhere(settings.elsewhere_file)
         self.notices = notice_texts(settings)
         self.encoder: Encoder | None = load_encoder(settings.semantic_threads) if settings.semantic else None
         self.classifier: CrisisClassifier | None = None
@@ -167,7 +169,7 @@ class Searcher:
         plan = self.plan(raw, snap)
         candidates = retrieve(plan, snap.bm25, cfg.retrieve, depth)
         ranked = rerank(candidates, plan, snap.phrases, cfg.rerank)
-        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning)
+        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning, self.elsewhere)
         # Scope is the lexical evidence that some page answers: it decides how far meaning may reorder.
         lexical_top = features(snap.bm25, ranked, 0, evidence) if ranked.hits else None
         scope = confidence(lexical_top, cfg.scope) if lexical_top is not None else 0.0
