@@ -29,6 +29,7 @@ TABLES = [
     ROOT / "tests" / "relevance" / "safety" / "set-d.tsv",
     ROOT / "tests" / "relevance" / "safety" / "set-e.tsv",
     ROOT / "tests" / "relevance" / "safety" / "set-f.tsv",
+    ROOT / "tests" / "relevance" / "safety" / "set-g.tsv",
     ROOT / "tests" / "relevance" / "safety.tsv",
 ]
 

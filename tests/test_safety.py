@@ -32,6 +32,7 @@ SET_C = _rows(RELEVANCE / "safety" / "set-c.tsv")  # a second author's tuning se
 SET_D = _rows(RELEVANCE / "safety" / "set-d.tsv")  # a third author's tuning set, same columns
 SET_E = _rows(RELEVANCE / "safety" / "set-e.tsv")  # a fourth author's, measured before the rules saw it
 SET_F = _rows(RELEVANCE / "safety" / "set-f.tsv")  # a fifth author's, measured before the rules saw it
+SET_G = _rows(RELEVANCE / "safety" / "set-g.tsv")  # a sixth author's, measured before the rules saw it
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -39,6 +40,10 @@ SET_F = _rows(RELEVANCE / "safety" / "set-f.tsv")  # a fifth author's, measured 
 DISPUTED = {
     "wrote a note and left it in my nightstand drawer": "a note with no goodbye, death or recipient in it",
     "evry1 wud b beter of wit out me": "five of seven words misspelt: the classifier's case, not a rule's",
+    "me quiero cuitar la vida": "a typo in the first letter (quitar): the rules never correct a first letter",
+    "bought a gun yesterday and it's not for protection it's for me": (
+        "a gun 'for protection' is a figure the rules recognise; they cannot read it negated"
+    ),
     "do you guys ask about guns at intake? theres one in my nightstand and i keep looking at it": (
         "nine words between the gun and looking at it: no gap a rule can allow without reaching other sentences"
     ),
@@ -79,6 +84,11 @@ TOPIC = frozenset(
         "la ketamina sirve para la ideacion suicida? es para mi clase",
         "hace 8 años intente suicidarme, ahora estoy bien, puedo recibir ketamina",
         "la ketamina da pensamientos suicidas como efecto secundario",
+        "how to ask someone if they're thinking about suicide, general tips",
+        "laser removal for old self harm scars, been healed for years",
+        "suicidal ideation icd 11 code",
+        "la ketamina sirve para los pensamientos suicidas? estudios",
+        "cicatrices viejas de autolesion, hay tratamiento con laser",
     ]
 )
 
@@ -135,9 +145,14 @@ def test_set_f(query: str, label: str, category: str, language: str) -> None:
     _check_labelled(query, label, category, language)
 
 
+@pytest.mark.parametrize(("query", "label", "category", "language"), _labelled(SET_G))
+def test_set_g(query: str, label: str, category: str, language: str) -> None:
+    _check_labelled(query, label, category, language)
+
+
 def test_topic_rows_are_labelled_none() -> None:
     """The policy list names only rows the authors labelled none: a crisis row needs no policy."""
-    labels = {row[0]: row[1] for row in SET_A + SET_C + SET_D + SET_E + SET_F}
+    labels = {row[0]: row[1] for row in SET_A + SET_C + SET_D + SET_E + SET_F + SET_G}
     assert {labels.get(query) for query in TOPIC} == {"none"}
 
 

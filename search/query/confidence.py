@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from functools import reduce
 
 import numpy as np
 
@@ -80,10 +79,21 @@ def alt_hit(bm25: Bm25F, alt: Alt, doc: int) -> bool:
 def answered(bm25: Bm25F, clause: Clause) -> bool:
     """Whether some page holds every term of one of the clause's alternatives."""
     for alt in clause.alts:
-        docs = [bm25.postings(t).union for t in alt.terms]
-        if all(d.size for d in docs) and (len(docs) == 1 or reduce(np.intersect1d, docs).size):
+        docs = sorted((bm25.postings(t).union for t in alt.terms), key=len)
+        if docs and docs[0].size and _common(docs).size:
             return True
     return False
+
+
+def _common(arrays: list[np.ndarray]) -> np.ndarray:
+    """Positions in every one of the ascending arrays (shortest first): binary searches, no sorting."""
+    found = arrays[0]
+    for other in arrays[1:]:
+        at = np.minimum(np.searchsorted(other, found), other.size - 1)
+        found = found[other[at] == found]
+        if not found.size:
+            break
+    return found
 
 
 def site_wide(bm25: Bm25F, clause: Clause, share: float) -> bool:

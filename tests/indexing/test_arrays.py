@@ -43,6 +43,9 @@ def test_arrays_answer_every_term_as_whoosh_does(clinic_index: Path) -> None:
     assert arrays.postings("zzzqqq") is EMPTY and "zzzqqq" not in arrays.vocabulary
     post = arrays.postings("neuropathic")
     assert all(post.has(int(d)) for d in post.union) and not post.has(-1) and not post.has(10_000)
+    for doc in range(arrays.doc_count):  # which fields of one page hold the term, by binary search
+        expected = tuple(name for name, (docs, _) in post.fields.items() if doc in docs.tolist())
+        assert post.fields_of(doc) == expected
 
 
 def _without_arrays(generation: Path, into: Path) -> Path:
