@@ -199,6 +199,11 @@ class ArrayPostings:
         starts, docs = self._any
         return TermPostings(per_field, np.asarray(docs[int(starts[n]) : int(starts[n + 1])], dtype=np.int64))
 
+    @property
+    def term_count(self) -> int:
+        """Distinct terms."""
+        return self._count
+
     def term(self, n: int) -> str:
         """The n-th term."""
         return self._blob[self._offsets[n] : self._offsets[n + 1]].decode("utf-8")
@@ -217,4 +222,4 @@ class _Terms(Collection[str]):
         return (self._store.term(n) for n in range(len(self)))
 
     def __len__(self) -> int:
-        return self._store._count
+        return self._store.term_count
