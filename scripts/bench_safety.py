@@ -30,6 +30,7 @@ TABLES = [
     ROOT / "tests" / "relevance" / "safety" / "set-e.tsv",
     ROOT / "tests" / "relevance" / "safety" / "set-f.tsv",
     ROOT / "tests" / "relevance" / "safety" / "set-g.tsv",
+    ROOT / "tests" / "relevance" / "safety" / "set-h.tsv",
     ROOT / "tests" / "relevance" / "safety.tsv",
 ]
 

@@ -29,7 +29,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefg"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefgh"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -86,6 +86,9 @@ TOPIC = frozenset(
         "suicidal ideation icd 11 code",
         "la ketamina sirve para los pensamientos suicidas? estudios",
         "cicatrices viejas de autolesion, hay tratamiento con laser",
+        "can ketamine cause suicidal thoughts as a side effect",
+        "old self harm scars on my arms, can the iv go in my hand instead",
+        "la ketamina puede dar pensamientos suicidas como efecto secundario?",
     ]
 )
 
