@@ -41,7 +41,7 @@ def order_digest(slugs: Sequence[str]) -> str:
 
 
 def write_arrays(folder: Path, schema: Schema, documents: Sequence[Mapping[str, str]], slugs: Sequence[str]) -> None:
-    """Analyse every document as whoosh does and write the arrays (positions follow `documents`)."""
+    """Analyse each document's scored fields as whoosh does and write the arrays (positions follow `documents`)."""
     ids: dict[str, int] = {}
     per_field = {name: (array("i"), array("i"), array("f")) for name in SCORED_FIELDS}  # term, doc, weight
     lengths = np.zeros((len(SCORED_FIELDS), len(documents)), dtype=np.float64)

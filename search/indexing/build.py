@@ -23,7 +23,7 @@ from search.embedding import Encoder
 from search.errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from search.indexing.arrays import PREFIX as ARRAYS_PREFIX
 from search.indexing.arrays import write_arrays
-from search.indexing.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, document
+from search.indexing.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, document, scored_texts
 from search.indexing.store import (
     MANIFEST,
     VECTORS,
@@ -67,7 +67,7 @@ def page_vocabulary(pages: Iterable[Page]) -> Counter[str]:
     """Surface words of every page with their counts: the typo corrector's dictionary."""
     counts: Counter[str] = Counter()
     for page in pages:
-        doc = document(page, "")
+        doc = scored_texts(page)
         for name in TEXT_FIELDS:
             counts.update(w for w in surface_words(doc[name]) if not is_stop(w))
     return counts
@@ -170,7 +170,7 @@ def _build(
         slugs = [stored["slug"] for _, stored in reader.iter_docs()]  # document order, as the server reads it
     ix.close()
     by_slug = {page.slug: page for page in pages}
-    write_arrays(work, build_schema(), [document(by_slug[s], hashes[s]) for s in slugs], slugs)
+    write_arrays(work, build_schema(), [scored_texts(by_slug[s]) for s in slugs], slugs)
 
     vocabulary = {"counts": page_vocabulary(pages), "lowercase": sorted(lowercase_prose(pages))}
     (work / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")

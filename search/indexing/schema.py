@@ -28,14 +28,11 @@ def build_schema() -> Schema:
     )
 
 
-def document(page: Page, digest: str) -> dict[str, str]:
-    """The whoosh document for a page."""
+def scored_texts(page: Page) -> dict[str, str]:
+    """The text of each scored field of a page: what whoosh indexes and the postings arrays hold."""
     sep = "\n"  # one entry per line: whoosh fields hold text, the ranker does not need positions
     return {
-        "slug": page.slug,
         "icd": ",".join(page.icd11),
-        "hash": digest,
-        "page": json.dumps(page_to_dict(page), ensure_ascii=False),
         "title": page.title,
         "phrases": sep.join(page.search_phrases),
         "aliases": sep.join(page.aliases),
@@ -43,4 +40,14 @@ def document(page: Page, digest: str) -> dict[str, str]:
         "summary": page.summary,
         "faq": sep.join(f.question for f in page.faq),
         "body": body_text(page) + sep + sep.join(page.treatments),
+    }
+
+
+def document(page: Page, digest: str) -> dict[str, str]:
+    """The whoosh document for a page."""
+    return {
+        "slug": page.slug,
+        "hash": digest,
+        "page": json.dumps(page_to_dict(page), ensure_ascii=False),
+        **scored_texts(page),
     }

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from search.analysis import fold, is_stop, stem, surface_words
+from search.analysis import stem
 from search.errors import ConfigError
+from search.lexicon import key_of
 from search.yamltext import load_yaml
 
 
@@ -44,11 +45,6 @@ class Elsewhere:
 NONE = Elsewhere(frozenset(), 0)
 
 
-def name_key(name: str) -> tuple[str, ...]:
-    """A name as queries are matched against it: stemmed content words."""
-    return tuple(stem(w) for w in surface_words(name) if not is_stop(w))
-
-
 def load_elsewhere(path: Path) -> Elsewhere:
     """Read the names; errors name the file, the entry and the fix."""
     try:
@@ -63,7 +59,7 @@ def load_elsewhere(path: Path) -> Elsewhere:
         if not isinstance(group, list) or not group:
             raise ConfigError(f"{path}: condition {number} must be a list of names, e.g. `- [adhd, attention deficit]`")
         for name in group:
-            key = name_key(fold(str(name))) if isinstance(name, str) else ()
+            key = key_of(name) if isinstance(name, str) else ()  # stemmed as the lexicon's keys are
             if not key:
                 raise ConfigError(
                     f"{path}: condition {number} has {name!r}, which is not a name; write words, not only stop words"

@@ -57,14 +57,12 @@ def idiom_led(
     """
     if not ranked.hits or ranked.hits[0].doc != crisis_doc or not idioms.intersection(plan.query.content):
         return False
-    naming = []
     for clause in plan.clauses:
         wanted = NAMING_FIELDS if not site_wide(bm25, clause, broad_share) else TITLE_FIELDS
-        for alt in clause.alts:
-            found = [t for t in alt.terms if bm25.contains(t, crisis_doc)]
-            if found and wanted & set(bm25.matched_fields(crisis_doc, found)):
-                naming.append(clause)
-    return all(c.word in idioms for c in naming)
+        names_page = any(wanted & set(bm25.matched_fields(crisis_doc, list(a.terms))) for a in clause.alts)
+        if names_page and clause.word not in idioms:
+            return False
+    return True
 
 
 def demote(ranked: Ranked, doc: int) -> Ranked:
