@@ -89,6 +89,10 @@ TOPIC = frozenset(
         "can ketamine cause suicidal thoughts as a side effect",
         "old self harm scars on my arms, can the iv go in my hand instead",
         "la ketamina puede dar pensamientos suicidas como efecto secundario?",
+        "i survived an attempt 5 years ago and now volunteer on a crisis line, do you hire peer support",
+        "survived an attempt 10 years ago and now want to become a peer support specialist",
+        "I survived an attempt 10 years ago and I'm doing well now, do you need to know that for intake",
+        "tuve un intento hace 12 años y ahora estoy bien, tengo que ponerlo en la ficha?",
     ]
 )
 
