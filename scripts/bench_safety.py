@@ -24,13 +24,7 @@ from search.safety import check, load_rules  # noqa: E402
 from search.settings import Settings  # noqa: E402
 
 TABLES = [
-    ROOT / "tests" / "relevance" / "safety" / "set-a.tsv",
-    ROOT / "tests" / "relevance" / "safety" / "set-c.tsv",
-    ROOT / "tests" / "relevance" / "safety" / "set-d.tsv",
-    ROOT / "tests" / "relevance" / "safety" / "set-e.tsv",
-    ROOT / "tests" / "relevance" / "safety" / "set-f.tsv",
-    ROOT / "tests" / "relevance" / "safety" / "set-g.tsv",
-    ROOT / "tests" / "relevance" / "safety" / "set-h.tsv",
+    *sorted((ROOT / "tests" / "relevance" / "safety").glob("set-*.tsv")),
     ROOT / "tests" / "relevance" / "safety.tsv",
 ]
 

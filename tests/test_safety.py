@@ -29,7 +29,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefgh"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghi"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -44,6 +44,28 @@ DISPUTED = {
     "do you guys ask about guns at intake? theres one in my nightstand and i keep looking at it": (
         "nine words between the gun and looking at it: no gap a rule can allow without reaching other sentences"
     ),
+    "can you die from taking all your gabapentin at once": (
+        "'can you die from' is a harm-reduction question the rules keep quiet by policy: the classifier's case"
+    ),
+    "mezclar las pastillas de dormir con guaro te mata rapido?": "'te mata' reads as the hyperbole 'it kills you'",
+    "cancelen mi cita del mes que viene, ya no voy a estar para esa fecha": (
+        "not being here by a date reads as moving away as often"
+    ),
+    "si el seguro me vuelve a negar el tratamiento me mato, lo digo en serio": (
+        "'me mato' after a complaint is the hyperbole figure; 'lo digo en serio' does not cancel a figure"
+    ),
+    "no hace falta que me renueven la receta, ya no la voy a necesitar": "reads as stopping a medicine as often",
+    "my family would be relieved, no more driving me to dialysis three times a week": (
+        "a family's relief with no death word: no rule reaches it without ordinary queries"
+    ),
+    "si me muero mi esposa cobra el seguro y sale de las deudas, sería lo mejor": (
+        "ten words between the death and 'lo mejor': wider than any gap the rules allow"
+    ),
+    (
+        "Looking for someone who treats fibromyalgia on the north side since my rheumatologist retired. "
+        "I'm 58, twenty years of pain, and I told my sister I'm not doing another winter like this, I "
+        "already picked out what I'll be wearing. Do you need a referral or can I self refer?"
+    ): ("'not doing another winter' and 'picked out what I'll be wearing' are everyday apart, too far apart to join"),
 }
 
 # Rows labelled "none" that name suicide or self-harm as their subject (the condition, its treatment, a
@@ -89,6 +111,15 @@ TOPIC = frozenset(
         "can ketamine cause suicidal thoughts as a side effect",
         "old self harm scars on my arms, can the iv go in my hand instead",
         "la ketamina puede dar pensamientos suicidas como efecto secundario?",
+        "survived an attempt ten years ago and doing well now, looking at ketamine for chronic pain",
+        "is the crisis line only for suicide or can I call it for panic attacks",
+        "writing a novel where a character survives a suicide attempt, want the recovery to read true",
+        "school counselor looking for self-harm awareness training materials for staff",
+        "my psychiatrist always asks if I'm suicidal and I always say no because I'm not, why do they keep asking",
+        "estoy haciendo la tesis sobre ketamina y conducta suicida, tienen estudios publicados?",
+        "la línea de crisis es solo para suicidio o puedo llamar por ataques de pánico?",
+        "sobreviví un intento de suicidio hace 12 años, hoy estoy bien, busco tratamiento para la migraña",
+        "soy veterano y perdí a tres compañeros por suicidio, busco un programa de TEPT",
         "i survived an attempt 5 years ago and now volunteer on a crisis line, do you hire peer support",
         "survived an attempt 10 years ago and now want to become a peer support specialist",
         "I survived an attempt 10 years ago and I'm doing well now, do you need to know that for intake",

@@ -23,6 +23,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from search.analysis import STOP_WORDS, fold, stem, surface_words
 from search.errors import ConfigError, Problem
+from search.language import spelling_words, zipf
 from search.safety.morphology import VERB_SPEC_KEYS, Morphology, sound_key
 from search.yamltext import load_yaml
 
@@ -124,7 +125,8 @@ class SafetyRules:
                 found.update(self.by_form.get("##", ()))
         for key in word_keys(word, self.morphology):
             found.update(self.by_key.get(key, ()))
-        if len(word) >= 4 and word not in self.by_form and not self.morphology.spanish_lemmas(word):
+        typo_free = word in self.by_form or self.morphology.spanish_lemmas(word) or common(word)
+        if len(word) >= 4 and not typo_free:
             if len(word) <= 5:  # four and five letters: swapped letters only
                 found.update(wid for text, wid in self.swaps.get("".join(sorted(word)), ()) if typo(text, word))
             for length in (len(word) - 1, len(word), len(word) + 1):
@@ -165,7 +167,8 @@ class SafetyRules:
         if word in self._split_cache:
             return self._split_cache[word]
         parts = self.morphology.split_enclitics(word)
-        if parts is None and 6 <= len(word) <= 40 and word.isalpha() and not self.ids(word):
+        cuttable = 6 <= len(word) <= 40 and word.isalpha() and not dictionary_word(word)
+        if parts is None and cuttable and not self.ids(word):
             parts = self._segment(word)
         if len(self._split_cache) > _CACHE_LIMIT:
             self._split_cache.clear()
@@ -225,11 +228,33 @@ def word_keys(word: str, morphology: Morphology, written: bool = False, language
         keys.add("~" + sound_key(word))
     if written and language == "en":
         return keys
-    lemmas = morphology.written.get(word, frozenset()) if written else morphology.spanish_lemmas(word)
+    # Spelling by ear is for words no one writes on purpose: a common word is itself ("ahora", now,
+    # is not "ahorra", saves up; "boy" is not "voy") and finds only the verbs it is a form of.
+    by_ear = not written and not common(word)
+    lemmas = morphology.spanish_lemmas(word) if by_ear else morphology.written.get(word, frozenset())
     keys.update("es:" + lemma for lemma in lemmas)
     if len(word) >= 4 and word.endswith(("o", "a", "os", "as")):
         keys.add("g:" + word.rstrip("s")[:-1])  # Spanish gender and number: muerto = muertas
     return keys
+
+
+# A word this common in either language is that word, not a typo of another: "ahora" is "now",
+# never "ahorra" (saves up); "dye" stays rarer than this and may still be read as "die".
+COMMON_ZIPF = 4.5
+
+
+def common(word: str) -> bool:
+    """Whether a folded word is among the commonest words of English or Spanish (never read as a typo)."""
+    return zipf(word, "es") >= COMMON_ZIPF or zipf(word, "en") >= COMMON_ZIPF
+
+
+# A Spanish word this common is a word, not two run together.
+SPANISH_WORD_ZIPF = 3.0
+
+
+def dictionary_word(word: str) -> bool:
+    """Whether a folded word is a word of its own: never cut into pieces ("worthless" is not "worth less")."""
+    return word in spelling_words() or zipf(word, "es") >= SPANISH_WORD_ZIPF
 
 
 def typo(pattern: str, word: str) -> bool:
