@@ -41,12 +41,15 @@ class TermPostings:
         A common term at 100,000 pages is on tens of thousands of them; a table of all its
         documents, built to answer one, cost a second per query.
         """
-        found = []
-        for name, (docs, _) in self.fields.items():
-            i = int(np.searchsorted(docs, doc))
-            if i < docs.size and int(docs[i]) == doc:
-                found.append(name)
-        return tuple(found)
+        return tuple(name for name in self.fields if self.in_field(doc, name))
+
+    def in_field(self, doc: int, name: str) -> bool:
+        """Whether one field of the document holds the term (a binary search)."""
+        held = self.fields.get(name)
+        if held is None:
+            return False
+        i = int(np.searchsorted(held[0], doc))
+        return i < held[0].size and int(held[0][i]) == doc
 
 
 EMPTY = TermPostings()

@@ -62,8 +62,15 @@ class Bm25F:
         tf = np.zeros(self.size)
         for name, (docs, freqs) in post.fields.items():
             tf[docs] += weights[name] * freqs / self.norm[name][docs]
-        scores: np.ndarray = self.idf(post.df) * tf * (k1 + 1.0) / (k1 + tf)
+        # Saturate only where the term is: the rest of a 100,000-page row stays zero untouched.
+        held = tf[post.union]
+        scores = np.zeros(self.size)
+        scores[post.union] = self.idf(post.df) * (k1 + 1.0) * held / (k1 + held)
         return scores
+
+    def in_fields(self, doc: int, terms: Collection[str], names: Collection[str]) -> bool:
+        """Whether any of the terms is in any of the named fields of one document."""
+        return any(self.store.postings(t).in_field(doc, name) for t in terms for name in names)
 
     def matched_fields(self, doc: int, terms: list[str]) -> dict[str, list[str]]:
         """For one document: which fields each of the given terms occurs in."""

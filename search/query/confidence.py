@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import cache, partial
 
 import numpy as np
 
 from search.analysis import stem
 from search.query.bm25 import Bm25F
-from search.query.clauses import Alt, Clause, Origin
+from search.query.clauses import Clause, Origin
 from search.query.config import AnswerRules, ConfidenceModel
 from search.query.elsewhere import NONE, Elsewhere
 from search.query.expand import Plan
@@ -65,15 +66,6 @@ def ideal_score(bm25: Bm25F, plan: Plan) -> float:
             best = max(best, alt.weight * idf * (k1 + 1.0))
         total += best
     return total or 1.0
-
-
-def alt_hit(bm25: Bm25F, alt: Alt, doc: int) -> bool:
-    """Whether the document holds every term of the alternative.
-
-    A synonym of several words counts only whole: "shaking palsy" (Parkinson's) is not matched by a
-    page that says "shake", nor "attention deficit hyperactivity disorder" by one that says "disorder".
-    """
-    return all(bm25.contains(t, doc) for t in alt.terms)
 
 
 def answered(bm25: Bm25F, clause: Clause) -> bool:
@@ -154,13 +146,17 @@ def features(bm25: Bm25F, ranked: Ranked, i: int, query: QueryEvidence) -> Featu
     # The lead over the best other hit, against what a full match would score: a lone weak
     # match has a small lead, not a perfect one; every hit below the first has none.
     other = max((r.bm25 for j, r in enumerate(ranked.hits) if j != i), default=0.0)
-    hit_clauses = [c for c in query.clauses if any(alt_hit(bm25, a, doc) for a in c.alts)]
-    typed = [c for c in hit_clauses if any(a.origin is Origin.TYPED and alt_hit(bm25, a, doc) for a in c.alts)]
+    # Each term is looked up once per hit (a long story has eighty, read several times below).
+    held = cache(partial(bm25.contains, doc=doc))
+    # A synonym of several words counts only whole: "shaking palsy" (Parkinson's) is not matched by a
+    # page that says "shake", nor "attention deficit hyperactivity disorder" by one that says "disorder".
+    hit_clauses = [c for c in query.clauses if any(all(map(held, a.terms)) for a in c.alts)]
+    typed = [c for c in hit_clauses if any(a.origin is Origin.TYPED and all(map(held, a.terms)) for a in c.alts)]
     strong = 0
     specific: list[float] = []
     for clause in hit_clauses:
-        terms = [t for a in clause.alts for t in a.terms if bm25.contains(t, doc)]
-        if STRONG_FIELDS & set(bm25.matched_fields(doc, terms)):
+        terms = [t for a in clause.alts for t in a.terms if held(t)]
+        if bm25.in_fields(doc, terms, STRONG_FIELDS):
             strong += 1
         specific.append(1.0 - min(bm25.postings(t).df for t in terms) / bm25.size)
     matched = bool(query.clauses)

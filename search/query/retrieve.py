@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 import numpy as np
 
@@ -58,8 +59,10 @@ def score_clauses(bm25: Bm25F, clauses: Sequence[Clause], weights: Mapping[str, 
                     parts.append(scores)
             if not parts:
                 continue
-            alt_scores: np.ndarray = alt.weight * (np.sum(parts, axis=0) / len(alt.terms))
-            best = alt_scores if best is None else np.maximum(best, alt_scores)
+            # One term is the common case: np.sum over a list would copy it into a 2-D array first.
+            summed = parts[0] if len(parts) == 1 else reduce(np.add, parts)
+            alt_scores: np.ndarray = summed * (alt.weight / len(alt.terms))  # a new row: safe to write into
+            best = alt_scores if best is None else np.maximum(best, alt_scores, out=best)
         if best is not None:
             total += best
     return total

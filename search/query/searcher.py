@@ -180,7 +180,7 @@ class Searcher:
             assert snap.vectors is not None and self.encoder is not None
             if vector is None:
                 vector = self.encoder.encode_one(text)
-            scaled = similarities(vector, snap.vectors)
+            scaled = similarities(vector, snap.vectors, [h.doc for h in ranked.hits], snap.vector_sample)
             ranked = fuse(ranked, scaled, weight)
         else:
             weight = 0.0

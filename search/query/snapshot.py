@@ -22,6 +22,7 @@ from search.pages import Page, page_from_dict
 from search.probe import pages_digest
 from search.query.bm25 import Bm25F
 from search.query.config import RankingConfig
+from search.query.semantic import scale_sample
 from search.query.snippet import Sentences, sentences
 from search.query.suggest import SuggestIndex, build_suggest_index
 from search.query.typos import Corrector, build_corrector
@@ -46,6 +47,7 @@ class Snapshot:
     by_slug: dict[str, int]
     vectors: Vectors | None  # page vectors in doc order for the semantic stage; None: lexical only
     digest: str  # pages_digest of the slugs: which corpus this is, for the topic model
+    vector_sample: Vectors | None = None  # a large corpus's similarity scale (semantic.scale_sample)
     # Snippet sentences with their stems, computed the first time a page is shown (bounded).
     sentence_cache: dict[int, Sentences] = field(default_factory=dict, compare=False, repr=False)
 
@@ -139,5 +141,6 @@ def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, mo
         ambiguous=ambiguous,
         by_slug={page.slug: doc for doc, page in enumerate(pages)},
         vectors=vectors,
+        vector_sample=scale_sample(vectors) if vectors is not None else None,
         digest=pages_digest(page.slug for page in pages),
     )

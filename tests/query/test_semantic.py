@@ -8,7 +8,7 @@ import pytest
 from search.query.config import SemanticRules, load_config
 from search.query.rerank import Ranked, RankedHit
 from search.query.searcher import Searcher
-from search.query.semantic import fuse, semantic_weight, similarities
+from search.query.semantic import fuse, scale_sample, semantic_weight, similarities
 
 RULES = SemanticRules(max_weight=0.5, gamma=1.0, skip_scope=0.95)
 
@@ -24,6 +24,25 @@ def test_similarities_are_scaled_over_the_pages() -> None:
     pages = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
     scaled = similarities(np.array([1.0, 0.0], dtype=np.float32), pages)
     assert scaled.tolist() == pytest.approx([1.0, 0.0, 0.6])
+
+
+def test_a_large_corpus_is_compared_only_at_its_hits_on_a_sampled_scale() -> None:
+    rng = np.random.default_rng(0)
+    pages = rng.normal(size=(40, 8)).astype(np.float32)
+    pages /= np.linalg.norm(pages, axis=1, keepdims=True)
+    query = pages[3]
+    assert scale_sample(pages, size=40) is None  # small enough: every page is compared
+    sample = scale_sample(pages, size=10)
+    assert sample is not None and len(sample) == 10 and sample.flags["C_CONTIGUOUS"]
+    scaled = similarities(query, pages, [3, 17], sample)
+    cos = pages @ query
+    low, high = min(cos[::4].min(), cos[[3, 17]].min()), max(cos[::4].max(), cos[[3, 17]].max())
+    assert scaled[3] == pytest.approx(1.0) and scaled[17] == pytest.approx((cos[17] - low) / (high - low))
+    assert np.count_nonzero(scaled) == 2  # pages that are not hits are never compared
+    # With every page as the sample, the hits read what comparing every page gives.
+    assert similarities(query, pages, [3, 17], pages)[[3, 17]].tolist() == pytest.approx(
+        similarities(query, pages)[[3, 17]].tolist()
+    )
 
 
 def _ranked(*scores: float) -> Ranked:
