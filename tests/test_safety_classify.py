@@ -9,6 +9,7 @@ import pytest
 
 from search.embedding import STAMP, load_encoder
 from search.errors import ConfigError
+from search.probe import NGRAM_BUCKETS, char_ngrams
 from search.query.searcher import Searcher
 from search.safety import detect
 from search.safety.classify import CATEGORY, CrisisClassifier, load_classifier, save_classifier
@@ -52,6 +53,31 @@ def test_round_trip_and_probability(tmp_path: Path) -> None:
     assert again.probability(vector) == pytest.approx(1 / (1 + np.exp(2.0)))
     vector[0] = 1.0
     assert again.flags(vector)
+
+
+def test_char_ngrams_are_folded_hashed_and_normalised() -> None:
+    buckets, values = char_ngrams("Quiero MORIRME")
+    again, same = char_ngrams("quiero morírme")
+    assert buckets.tolist() == again.tolist() and values.tolist() == pytest.approx(same.tolist())
+    assert float(np.linalg.norm(values)) == pytest.approx(1.0)
+    assert buckets.min() >= 0 and buckets.max() < NGRAM_BUCKETS and len(set(buckets.tolist())) == buckets.size
+    # " quiero " (8 characters) has 6 + 5 + 4 grams of 3, 4 and 5; " morirme " (9) has 7 + 6 + 5
+    assert buckets.size == 15 + 18
+    empty, nothing = char_ngrams("?!")
+    assert empty.size == 0 and nothing.size == 0
+
+
+def test_ngram_weights_round_trip_and_read_the_text(tmp_path: Path) -> None:
+    ngrams = np.zeros(NGRAM_BUCKETS, dtype=np.float32)
+    buckets, _ = char_ngrams("kms")
+    ngrams[buckets] = 3.0
+    model = CrisisClassifier(np.zeros(512, dtype=np.float32), -2.0, 0.5, STAMP, ngrams=ngrams)
+    save_classifier(model, tmp_path / "c.npz")
+    again = load_classifier(tmp_path / "c.npz")
+    assert again.ngrams is not None and np.array_equal(again.ngrams, ngrams)
+    vector = np.zeros(512, dtype=np.float32)
+    assert again.flags(vector, "kms") and not again.flags(vector, "knees")
+    assert again.probability(vector) == pytest.approx(1 / (1 + np.exp(2.0)))  # no text: the vector alone
 
 
 def test_a_missing_file_names_the_fix(tmp_path: Path) -> None:

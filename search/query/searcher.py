@@ -160,7 +160,7 @@ class Searcher:
         vector = self.encoder.encode_one(text) if self.encoder is not None and crisis is None else None
         if vector is not None and detection.figure is None and self.classifier is not None:
             # The rules are silent: ask what the message means. A recognised figure of speech stays quiet.
-            probability = self.classifier.probability(vector)
+            probability = self.classifier.probability(vector, text)
             if probability >= self.classifier.threshold:
                 crisis = ClassifierMatch(probability)
         safety = notice(raw, crisis, self.notices)
