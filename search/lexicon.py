@@ -104,20 +104,25 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]], foreign_sou
     foreign: set[str] = set()
     phrases: set[str] = set()
     count = 0
+    # A page's title is the target of each of its aliases: read each distinct term once.
+    words_of: dict[str, frozenset[str]] = {}
+    keys: dict[str, tuple[str, ...]] = {}
     for sources, targets, origin in pairs:
         count += 1
         phrases.update(sources + targets)
         is_foreign = origin.removesuffix(TWO_WAY) in foreign_sources
         for term in sources + targets:
-            content = {w for w in surface_words(term) if not is_stop(w)}
+            content = words_of.get(term)
+            if content is None:
+                content = words_of[term] = frozenset(w for w in surface_words(term) if not is_stop(w))
             if is_foreign and term in sources:
                 foreign |= content
             else:
                 english |= content
         for source in sources:
-            key = key_of(source)
+            key = keys.get(source) or keys.setdefault(source, key_of(source))
             for target in targets:
-                terms = key_of(target)
+                terms = keys.get(target) or keys.setdefault(target, key_of(target))
                 if terms and terms != key:
                     table[key].setdefault(terms, Expansion(target, terms, origin))
     entries = {k: tuple(v.values()) for k, v in table.items()}

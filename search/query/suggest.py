@@ -40,25 +40,29 @@ class SuggestIndex:
 def build_suggest_index(pages: Sequence[Page]) -> SuggestIndex:
     """Every title, alias and search phrase of the pages, ready for prefix lookups."""
     entries: list[Suggestion] = []
+    heads: list[str] = []
+    words: list[frozenset[str]] = []
     seen: set[tuple[str, str]] = set()
     for page in pages:
         items = [(page.title, "title")]
         items += [(a, "alias") for a in page.aliases]
         items += [(p, "phrase") for p in page.search_phrases]
         for text, kind in items:
-            key = (" ".join(surface_words(text)), page.slug)
+            folded = surface_words(text)  # once per entry: 200,000 of them at 100,000 pages
+            key = (" ".join(folded), page.slug)
             if key[0] and key not in seen:
                 seen.add(key)
                 entries.append(Suggestion(text, page.slug, page.title, kind, page.href))
-    words = tuple(frozenset(surface_words(e.text)) for e in entries)
+                heads.append(key[0])
+                words.append(frozenset(folded))
     postings: dict[str, list[int]] = defaultdict(list)
     for i, ws in enumerate(words):
         for w in ws:
             postings[w].append(i)
     return SuggestIndex(
         entries=tuple(entries),
-        words=words,
-        heads=tuple(" ".join(surface_words(e.text)) for e in entries),
+        words=tuple(words),
+        heads=tuple(heads),
         postings={w: tuple(ids) for w, ids in postings.items()},
         sorted_words=tuple(sorted(postings)),
     )
