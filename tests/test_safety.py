@@ -29,7 +29,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghi"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghij"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -66,6 +66,32 @@ DISPUTED = {
         "I'm 58, twenty years of pain, and I told my sister I'm not doing another winter like this, I "
         "already picked out what I'll be wearing. Do you need a referral or can I self refer?"
     ): ("'not doing another winter' and 'picked out what I'll be wearing' are everyday apart, too far apart to join"),
+    (
+        "I am going to do it. Can the clinic call my mom after so she doesn't find out from the police"
+    ): "'going to do it' and 'find out from the police' are fifteen words apart: no gap reaches",
+    "I'm going to wait until after Christmas so my kids don't connect the holiday with it": (
+        "waiting past a holiday so children do not connect it reads as a divorce or a move as often"
+    ),
+    "voy a esperar a que pase la navidad para que mis hijos no recuerden esa fecha así": (
+        "waiting past a holiday so children do not connect it reads as a divorce or a move as often"
+    ),
+    "who takes care of a cat if the owner dies and nobody knows. want to set it up beforehand": (
+        "arranging a pet's care after one's death is ordinary estate planning without the concealment, too "
+        "far apart to join"
+    ),
+    (
+        "if a single mom dies who gets custody of a 4 year old, need to make sure she goes to my "
+        "sister and not her dad before I do this"
+    ): "custody and 'before I do this' are fifteen words apart",
+    "Rehomed my dog this morning. Told everyone it's because of my lease. It isn't.": (
+        "the rehoming and 'it isn't' are ten words apart"
+    ),
+    "quién se queda con mi gato si me muero, quiero dejarlo arreglado antes": (
+        "arranging a pet's care after one's death is ordinary estate planning"
+    ),
+    "ya escogí la ropa para mi velorio y le pasé mis ahorros a mi hermano, cipote no sabe nada": (
+        "choosing funeral clothes is ordinary pre-planning; the savings and the secrecy are too far apart"
+    ),
 }
 
 # Rows labelled "none" that name suicide or self-harm as their subject (the condition, its treatment, a
@@ -111,6 +137,12 @@ TOPIC = frozenset(
         "can ketamine cause suicidal thoughts as a side effect",
         "old self harm scars on my arms, can the iv go in my hand instead",
         "la ketamina puede dar pensamientos suicidas como efecto secundario?",
+        "our book club is reading a novel where the main character dies by suicide, "
+        "any discussion resources for the group",
+        "I had a suicide attempt 10 years ago and I'm doing well now, can I still get ketamine for my migraines",
+        "en clase leemos una novela donde la protagonista se suicida, ¿es apropiada para 15 años?",
+        "hace 5 años intenté suicidarme, hoy estoy bien; ¿puedo recibir ketamina para la fibromialgia?",
+        "mi hijo vio un video de un suicidio en TikTok y quedó asustado, ¿cómo le hablo del tema?",
         "survived an attempt ten years ago and doing well now, looking at ketamine for chronic pain",
         "is the crisis line only for suicide or can I call it for panic attacks",
         "writing a novel where a character survives a suicide attempt, want the recovery to read true",
