@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,8 +92,8 @@ def main() -> None:
                 texts = [c.query for f in files for c in read_cases(f)]
                 rows = {
                     "encode": timed(encoder.encode_one, texts, args.rounds),
-                    "search, stage on": timed(lambda q, s=on: s.search(q, 10), texts, args.rounds),
-                    "search, stage off": timed(lambda q, s=off: s.search(q, 10), texts, args.rounds),
+                    "search, stage on": timed(partial(on.search, limit=10), texts, args.rounds),
+                    "search, stage off": timed(partial(off.search, limit=10), texts, args.rounds),
                 }
                 for what, (p50, p99, steady) in rows.items():
                     print(f"{corpus:12} {name:6} {len(texts):>5} {what:16} {p50:7.2f} {p99:7.2f} {steady:11.2f}")

@@ -166,7 +166,8 @@ def as_model(w: np.ndarray, names: Sequence[str] = NAMES) -> dict[str, float]:
 def predict(model: dict[str, float], x: np.ndarray) -> np.ndarray:
     """The logistic model's probabilities."""
     z = model["bias"] + x @ np.array([model[n] for n in NAMES])
-    return 1.0 / (1.0 + np.exp(-z))
+    # Already a float64 array: asarray only gives it a type, as numpy's stubs leave `x @ ...` as Any.
+    return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
 
 
 def main() -> None:

@@ -549,9 +549,9 @@ def analytics_available() -> bool:
     return importlib.util.find_spec("search.analytics") is not None
 
 
-def analytics_scenarios(index_dir: Path, work: Path, seconds: float) -> dict[str, dict[str, object]]:
+def analytics_scenarios(index_dir: Path, work: Path, seconds: float) -> dict[str, dict[str, float]]:
     """Search under a broken analytics store (down, slow, out of disk): answers stay 200, events are dropped."""
-    results: dict[str, dict[str, object]] = {}
+    results: dict[str, dict[str, float]] = {}  # counts, so that the report can compare them
     for name in ("down", "slow", "full"):
         data_dir = work / f"var-{name}"
         data_dir.mkdir()

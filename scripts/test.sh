@@ -51,6 +51,6 @@ python3 -m venv .venv
 
 .venv/bin/ruff check search tests scripts
 .venv/bin/ruff format --check search tests scripts
-.venv/bin/mypy search
+.venv/bin/mypy search scripts tests
 # Not exec: the EXIT trap stops the PostgreSQL cluster when the tests end.
 .venv/bin/python -m pytest -q "$@"

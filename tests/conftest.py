@@ -111,7 +111,9 @@ def _names_used(function: object) -> set[str]:
 
 def _tier(item: pytest.Item) -> str:
     """The first tier in TIERS of everything the test uses."""
-    needs = {tier for tier, fixtures in TIER_FIXTURES.items() if fixtures & set(item.fixturenames)}
+    # pytest.Item does not declare fixturenames (Function and DoctestItem set it); pytest's runner reads it so too.
+    used_fixtures: list[str] = getattr(item, "fixturenames", [])
+    needs = {tier for tier, fixtures in TIER_FIXTURES.items() if fixtures & set(used_fixtures)}
     callspec = getattr(item, "callspec", None)
     if callspec is not None and callspec.params.get("db_url") == "postgresql":
         needs.add("postgres")  # db_url (and so `store`) runs a test once on SQLite, once on PostgreSQL

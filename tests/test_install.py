@@ -47,15 +47,19 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_index_query_and_serve_from_another_directory(installed: Path, tmp_path: Path) -> None:
     work = tmp_path / "elsewhere"
     shutil.copytree(PROJECT_ROOT / "data" / "conditions", work / "pages")
-    run = {"cwd": work, "capture_output": True, "text": True, "timeout": 120}
+
+    def run(command: list[str]) -> subprocess.CompletedProcess[str]:
+        """Run a command in the work folder, its output captured as text."""
+        return subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=120)
+
     condsearch = str(installed / "bin" / "condsearch")
-    where = subprocess.run([str(installed / "bin" / "python"), "-c", "import search; print(search.__file__)"], **run)
+    where = run([str(installed / "bin" / "python"), "-c", "import search; print(search.__file__)"])
     assert str(installed) in where.stdout, where.stdout
-    built = subprocess.run([condsearch, "index", "pages"], **run)
+    built = run([condsearch, "index", "pages"])
     assert built.returncode == 0, built.stderr
     assert (work / "index" / "CURRENT").exists()
     # The lexicon ships in the package: "pins and needles" reaches the paresthesia wording.
-    answer = subprocess.run([condsearch, "query", "pins and needles in my feet", "--json"], **run)
+    answer = run([condsearch, "query", "pins and needles in my feet", "--json"])
     assert answer.returncode == 0, answer.stderr
     data = json.loads(answer.stdout)
     assert data["hits"] and any(h["matched"]["synonyms"] for h in data["hits"])

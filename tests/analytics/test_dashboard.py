@@ -9,7 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import httpx
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from search.analytics.reports import NO_PAGE_FITS
 from search.query.searcher import Searcher
@@ -25,6 +25,13 @@ NICE = {Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)}
 def cells(tree: LexborHTMLParser, table: str) -> list[list[str]]:
     """The text of every body cell of a table, row by row, whitespace collapsed."""
     return [[" ".join(td.text().split()) for td in tr.css("td")] for tr in tree.css(f"#{table} tbody tr")]
+
+
+def text_of(tree: LexborHTMLParser | LexborNode, selector: str) -> str:
+    """The text of the first element the selector matches; fails the test if none does."""
+    node = tree.css_first(selector)
+    assert node is not None, f"nothing matches {selector!r}"
+    return node.text()
 
 
 def test_the_dashboard_from_sqlite_with_10000_replayed_searches(
@@ -56,7 +63,7 @@ def check_dashboard(server: Server) -> None:
     assert tree.css_first('link[href="/static/admin.css"]') is not None
 
     # The summary counts what k-anonymity left out, and there is something to count.
-    summary = " ".join(tree.css_first("#admin-summary").text().split())
+    summary = " ".join(text_of(tree, "#admin-summary").split())
     # The rare texts (3 groups, 4 searches) and the two hostile texts no page answers (each typed once).
     unmatched_total = sum(expected.values()) + 6
     assert f"{unmatched_total} unmatched searches, {len(expected)} groups shown;" in summary
@@ -66,7 +73,7 @@ def check_dashboard(server: Server) -> None:
     # does not fit, dates compact.
     rows = cells(tree, "unmatched-table")
     assert len(rows) == len(expected)
-    labels = [tree_row.css_first("td.label .typed").text() for tree_row in tree.css("#unmatched-table tbody tr")]
+    labels = [text_of(tree_row, "td.label .typed") for tree_row in tree.css("#unmatched-table tbody tr")]
     assert labels == sorted(expected, key=lambda label: (-expected[label], label))
     assert [int(r[0]) for r in rows] == [expected[label] for label in labels]
     assert all(SHORT_DAYS.match(r[3]) for r in rows), [r[3] for r in rows]

@@ -16,7 +16,7 @@ from tests.support.server import Server, start_server, stopping
 from tests.support.wait import wait_for
 
 
-def get(server: Server, path: str, **params: object) -> httpx.Response:
+def get(server: Server, path: str, **params: str | int) -> httpx.Response:
     return httpx.get(server.url + path, params=params, timeout=10)
 
 
@@ -76,7 +76,7 @@ def test_safety_and_no_results(server: Server) -> None:
     ],
 )
 def test_bad_requests_are_422_in_the_error_shape(
-    server: Server, params: dict[str, object], field: str, message: str | None
+    server: Server, params: dict[str, str | int], field: str, message: str | None
 ) -> None:
     response = get(server, "/search", **params)
     assert response.status_code == 422

@@ -16,7 +16,7 @@ import markupsafe
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.api.conftest import Server
+from tests.support.server import Server
 from tests.test_hostile import queries
 
 MAX_Q = 2000  # /search and /suggest

@@ -29,6 +29,13 @@ def _corpus(tmp_path: Path) -> Path:
     return folder
 
 
+def _current(index_dir: Path) -> Path:
+    """The index's current generation; fails the test if it has none."""
+    generation = current_generation(index_dir)
+    assert generation is not None, f"no current generation in {index_dir}"
+    return generation
+
+
 def _build(folder: Path, index_dir: Path):  # type: ignore[no-untyped-def]
     loaded = load_pages([folder])
     return build_index(list(loaded.pages), index_dir, {p.path for p in loaded.problems}), loaded
@@ -40,7 +47,7 @@ def test_first_build_then_nothing_changes(tmp_path: Path) -> None:
     assert (first.added, first.updated, first.unchanged, first.removed) == (3, 0, 0, 0)
     second, _ = _build(folder, index_dir)
     assert (second.added, second.updated, second.unchanged, second.removed) == (0, 0, 3, 0)
-    assert current_generation(index_dir).name == second.generation != first.generation
+    assert _current(index_dir).name == second.generation != first.generation
 
 
 def test_changed_and_removed_pages(tmp_path: Path) -> None:
@@ -115,7 +122,7 @@ def test_build_killed_midway_leaves_the_old_index_serving(tmp_path: Path) -> Non
 def test_mismatched_versions_say_rebuild(tmp_path: Path) -> None:
     folder, index_dir = _corpus(tmp_path), tmp_path / "index"
     _build(folder, index_dir)
-    generation = current_generation(index_dir)
+    generation = _current(index_dir)
     manifest = json.loads((generation / MANIFEST).read_text())
     manifest["analyzer"] = "0"
     (generation / MANIFEST).write_text(json.dumps(manifest))
@@ -151,14 +158,14 @@ def test_no_index_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_medlineplus_indexes_all_topics(medlineplus_index: Path) -> None:
-    manifest = read_manifest(current_generation(medlineplus_index))
+    manifest = read_manifest(_current(medlineplus_index))
     assert len(manifest["pages"]) == 981
 
 
 def test_a_damaged_current_generation_is_rebuilt_from_scratch(tmp_path: Path) -> None:
     folder, index_dir = _corpus(tmp_path), tmp_path / "index"
     _build(folder, index_dir)
-    generation = current_generation(index_dir)
+    generation = _current(index_dir)
     for segment in generation.glob("*.seg"):
         segment.write_bytes(b"")  # truncated on disk
     report, _ = _build(folder, index_dir)

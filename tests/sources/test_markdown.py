@@ -7,9 +7,17 @@ from pathlib import Path
 import pytest
 
 from search.errors import PageError
+from search.pages import Page, Section
 from search.sources import load_pages
 from search.sources.markdown import parse_markdown
 from tests.conftest import PROJECT_ROOT
+
+
+def _section(page: Page, heading: str) -> Section:
+    """The page's section of that heading; fails the test if the page has none."""
+    found = page.section(heading)
+    assert found is not None, f"no section {heading!r} in {[s.heading for s in page.sections]}"
+    return found
 
 
 def test_the_built_in_corpus_is_whole_and_valid() -> None:
@@ -57,8 +65,8 @@ Not always.
 """
     page = parse_markdown(text, Path("x.md"))
     assert page.reviewed == "2026-01-02"
-    assert page.section("The short version").text == "First point.\nSecond point."
-    assert page.section("How it differs").subsections[0].heading == "vs. Y"
+    assert _section(page, "The short version").text == "First point.\nSecond point."
+    assert _section(page, "How it differs").subsections[0].heading == "vs. Y"
     assert page.faq[0].question == "Is it bad?" and page.faq[0].answer == "Not always."
     assert page.references[0].pmid == "12345678"
 
@@ -100,7 +108,7 @@ def test_a_link_adds_its_text_never_its_url() -> None:
         "1. Someone A et al. 2020, [Journal](https://example.com/journal). A finding. (PMID 12345678)\n"
     )
     page = parse_markdown(text, Path("x.md"))
-    assert page.section("Clinical definition").text == (
+    assert _section(page, "Clinical definition").text == (
         "See the NICE guideline and the review.\nA leaflet for patients."
     )
     assert page.references[0].text == "Someone A et al. 2020, Journal. A finding. (PMID 12345678)"
@@ -113,7 +121,7 @@ def test_a_heading_inside_fenced_code_stays_code(fence: str) -> None:
     text = FRONT + f"## Clinical definition\nBefore.\n\n{code}\nAfter.\n\n## Next\nEnd.\n"
     page = parse_markdown(text, Path("x.md"))
     assert [s.heading for s in page.sections] == ["Clinical definition", "Next"]
-    assert page.section("Clinical definition").text == "Before.\n## Not a section plain code\nAfter."
+    assert _section(page, "Clinical definition").text == "Before.\n## Not a section plain code\nAfter."
 
 
 def test_inline_markup_becomes_plain_text_and_a_lone_asterisk_stays() -> None:

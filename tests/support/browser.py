@@ -60,7 +60,13 @@ def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
 def dialogs_of(page: playwright_api.Page) -> list[str]:
     """The messages of every dialog (alert, confirm) the page opens from now on; each is dismissed."""
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: playwright_api.Dialog) -> None:
+        """Note the dialog's message, then dismiss it."""
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     return dialogs
 
 
