@@ -6,8 +6,9 @@
 Positives: the crisis messages of the tuning crisis sets (tests/relevance/safety/). Negatives: their
 non-crisis rows (figures of speech, alarming-but-safe, everyday queries) and the everyday queries of
 the tuning traffic and meaning sets (rows expecting the crisis page are left out of both). The
-threshold is the lowest probability at which no tuning negative the rules leave silent is flagged
-in 5-fold cross-validation: the classifier adds recall, never a false alarm the tuning data show.
+threshold is the lowest probability at which at most one in a thousand of the tuning negatives the
+rules leave silent is flagged in 5-fold cross-validation (the ones it allows are printed): one
+row alone never sets it, and the classifier adds recall at almost no false alarm.
 tests/relevance/independent/ is never read here.
 """
 
@@ -40,7 +41,11 @@ C = 10.0  # inverse regularisation, as in scikit-learn's LogisticRegression: L2 
 STEPS = 1500
 RATE = 0.01  # Adam's step size
 FOLDS = 5
-MARGIN = 0.002  # the threshold sits just above the highest cross-validated false alarm
+MARGIN = 0.002  # the threshold sits just above the highest cross-validated false alarm it does not allow
+# With none allowed, one row set the threshold (0.986 -> 0.991 on adding set J) and cost recall on
+# the held-out sets; allowing 2 of 2,734 caught 18 of J's 44 rule misses instead of 15, with no false
+# alarm on J or B (docs/relevance.md, round 9).
+ALLOWED = 0.001
 
 
 @dataclass(frozen=True)
@@ -133,11 +138,16 @@ def main() -> None:
     for k in range(FOLDS):
         oof[folds == k] = probabilities(fit(x.take(folds != k), y[folds != k]), x.take(folds == k))
     negatives = asked & (y == 0)
-    threshold = min(0.999, float(oof[negatives].max()) + MARGIN)
+    ranked = np.sort(oof[negatives])[::-1]
+    allowed = int(ALLOWED * ranked.size)
+    threshold = min(0.999, float(ranked[allowed]) + MARGIN)
     print(
         f"{len(y)} tuning texts: {int(y.sum())} crisis, {int((y == 0).sum())} not; rules silent on {int(asked.sum())}"
     )
-    print(f"threshold {threshold:.3f}: the highest cross-validated probability of a silent negative + {MARGIN}")
+    print(
+        f"threshold {threshold:.3f}: cross-validated probability of silent negative #{allowed + 1} of "
+        f"{ranked.size} + {MARGIN} ({allowed} allowed above it)"
+    )
     for text, p in sorted(zip(np.array(texts)[negatives], oof[negatives], strict=True), key=lambda r: -r[1])[:8]:
         print(f"  negative {p:.3f}  {text[:90]!r}")
     missed = asked & (y == 1)
