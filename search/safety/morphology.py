@@ -275,8 +275,10 @@ class Morphology:
         but "me mato", "me estoy", "me quiero matar". An infinitive or gerund says nothing.
         """
         person = _PRONOUN_PERSON.get(pronoun)
+        if person is None:  # most words are not me/te/nos: no need to key the next one by sound
+            return False
         who = self.persons.get(sound_key(verb), frozenset())
-        return person is not None and bool(who) and NONFINITE not in who and person not in who
+        return bool(who) and NONFINITE not in who and person not in who
 
     def split_enclitics(self, word: str) -> tuple[str, ...] | None:
         """("me", "matar") for "matarme", ("se", "lo", "hacer")... ; None when the word is not a verb + pronouns."""

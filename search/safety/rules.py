@@ -111,6 +111,7 @@ class SafetyRules:
     idioms: frozenset[str] = frozenset()  # words of figures of speech: alone, they do not lead with the crisis page
     _cache: dict[str, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
     _split_cache: dict[str, tuple[str, ...] | None] = field(default_factory=dict, compare=False, repr=False)
+    _join_cache: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def ids(self, word: str) -> frozenset[int]:
         """The vocabulary ids a query word can stand for."""
@@ -160,7 +161,15 @@ class SafetyRules:
         if len(left) < 2 or len(right) < 2 or left in _GLUE_ES or right in _GLUE_ES:
             return False
         joined = left + right
-        return len(joined) >= 5 and (joined in self.joinable or sound_key(joined) in self.joinable)
+        if len(joined) < 5:
+            return False
+        hit = self._join_cache.get(joined)
+        if hit is None:  # every neighbouring pair is asked: keying it by sound is the cost
+            hit = joined in self.joinable or sound_key(joined) in self.joinable
+            if len(self._join_cache) > _CACHE_LIMIT:
+                self._join_cache.clear()
+            self._join_cache[joined] = hit
+        return hit
 
     def split(self, word: str) -> tuple[str, ...] | None:
         """A Spanish verb and its pronouns ("matarme"), or a joined-up phrase ("killmyself"); else None."""
