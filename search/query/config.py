@@ -47,6 +47,7 @@ class TypoRules:
     split_min_length: int
     split_cost: float
     real_word_zipf: float
+    kept_first_letter_zipf: float
 
     def max_typos(self, word: str) -> int:
         """Edits allowed for a word of this length."""

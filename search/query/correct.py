@@ -7,6 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import partial
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from search.analysis import KEEP_WORDS, is_stop, stem
 from search.language import spelling_words, zipf
 from search.query.clauses import Alt, Clause, Origin
@@ -96,6 +98,8 @@ def correct(
                     corrections.append((join.source, join.target))
         if not known:
             fixes = corrector.correct(word, language=query.language)
+            if zipf(word, "en") >= corrector.rules.kept_first_letter_zipf:  # a name: "cigna" is not "signs"
+                fixes = [f for f in fixes if f.word[:1] == word[:1]]
             if fixes and is_spelled_right(word, query.language, corrector.rules.real_word_zipf):
                 # Context is a neighbouring word that means something ("migraine", not "after").
                 near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
@@ -104,10 +108,10 @@ def correct(
             elif fixes:
                 misspelled += 1
             alts.extend(_correction_alt(word, fix, weights) for fix in fixes)
-            if fixes:
+            if fixes and not inflection(word, fixes[0].word):
                 corrections.append((word, fixes[0].word))
                 best_words.extend(fixes[0].word.split())
-            else:
+            else:  # nothing to offer, or another form of the word ("tightens" / "tightness"): searched, not offered
                 best_words.append(word)
         else:
             best_words.append(word)
@@ -141,6 +145,56 @@ def _completions(word: str, known: bool, corrector: Corrector, weights: ExpandWe
         Alt((stem(completion),), base - weights.prefix_rank_step * rank, Origin.PREFIX, word, completion)
         for rank, completion in enumerate(completions)
     ]
+
+
+# Endings that turn one form of an English word into another ("hypervigil-ant" / "-ance", "tight-ens" / "-ness").
+ENDINGS = (
+    "s",
+    "es",
+    "ed",
+    "ing",
+    "ly",
+    "ness",
+    "ant",
+    "ance",
+    "ancy",
+    "ent",
+    "ence",
+    "ency",
+    "ive",
+    "ion",
+    "ic",
+    "ical",
+    "al",
+    "ous",
+    "ity",
+    "er",
+    "ers",
+    "en",
+    "ens",
+    "y",
+    "ia",
+    "ment",
+    "ful",
+    "less",
+)
+INFLECTION_STEM = 5  # a shorter shared stem is as likely a different word
+
+
+def inflection(typed: str, fix: str) -> bool:
+    """Whether the fix is another form of the typed word (a shared stem, endings that derive one from the other)."""
+    if typed == fix:
+        return False
+    # Both carry an ending: a bare stem is an unfinished word ("insomn" -> "insomnia"), not another form.
+    for a in ENDINGS:
+        if not typed.endswith(a) or len(typed) - len(a) < INFLECTION_STEM:
+            continue
+        stem_ = typed[: len(typed) - len(a)]
+        for b in ENDINGS:
+            # Endings one letter apart are a typo, not another form: "treatmant", "persistant", "stres".
+            if fix == stem_ + b and DamerauLevenshtein.distance(a, b) >= 2:
+                return True
+    return False
 
 
 def _variant(typed: str, fix: str) -> bool:

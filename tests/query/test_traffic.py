@@ -31,6 +31,35 @@ def test_misspellings_as_common_as_rare_words_are_still_corrected(clinic: Search
     assert clinic.search(raw).corrected_query == corrected
 
 
+@pytest.mark.parametrize(
+    ("raw", "slug"),
+    [("always hypervigilant since the assault", "ptsd"), ("my chest tightens and I cant breathe", "panic-disorder")],
+)
+def test_another_form_of_a_word_is_searched_not_offered(clinic: Searcher, raw: str, slug: str) -> None:
+    # "hypervigilant" / "hypervigilance", "tightens" / "tightness": the page's form is searched too, but
+    # the query was spelled right, so there is no "did you mean".
+    result = clinic.search(raw, limit=3)
+    assert result.corrected_query is None
+    assert slug in [h.slug for h in result.hits]
+
+
+@pytest.mark.parametrize("raw", ["cigna coverage", "lyrica"])
+def test_a_listed_name_keeps_its_first_letter(clinic: Searcher, raw: str) -> None:
+    # Insurer and drug names wordfreq lists (Zipf >= 2) are written on purpose: "cigna" is not "signs".
+    assert clinic.search(raw).corrected_query is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "corrected"),
+    [
+        ("fantom limb pain", "phantom limb pain"),  # a sound-alike rarer than a name (Zipf 1.7)
+        ("treatmant resistent depression", "treatment resistant depression"),  # endings a letter apart: typos
+    ],
+)
+def test_sound_alikes_and_ending_typos_are_still_corrected(clinic: Searcher, raw: str, corrected: str) -> None:
+    assert clinic.search(raw).corrected_query == corrected
+
+
 def test_a_real_word_is_corrected_when_its_neighbour_makes_a_known_pair(clinic: Searcher) -> None:
     # "hermetic" is a real word; "post herpetic" is a pair the pages use.
     plan = clinic.plan("post hermetic neuralgia")
