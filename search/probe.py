@@ -33,8 +33,7 @@ def pages_digest(slugs: Iterable[str]) -> str:
 
 
 def char_ngrams(text: str, buckets: int = NGRAM_BUCKETS) -> tuple[np.ndarray, np.ndarray]:
-    """The text's hashed character 3- to 5-grams (each folded word padded with spaces): buckets and
-    L2-normalised counts."""
+    """The hashed character 3- to 5-grams of each folded word, padded with spaces: buckets, L2-normalised counts."""
     counts: dict[int, int] = {}
     for word in surface_words(text):
         padded = f" {word} ".encode()
