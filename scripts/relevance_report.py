@@ -55,7 +55,7 @@ KINDS = [
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in ("A", "C", "D", "E", "F", "G", "H", "I", "J")]
-SAFETY += [("B (independent)", IND / "safety-b.tsv")]
+SAFETY += [("B (independent)", IND / "safety-b.tsv"), ("K (independent)", IND / "safety-k.tsv")]
 
 
 def cells(r: Report) -> str:
