@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -105,24 +106,21 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]], foreign_sou
     phrases: set[str] = set()
     count = 0
     # A page's title is the target of each of its aliases: read each distinct term once.
-    words_of: dict[str, frozenset[str]] = {}
-    keys: dict[str, tuple[str, ...]] = {}
+    keyed = cache(key_of)
+    content_of = cache(lambda term: frozenset(w for w in surface_words(term) if not is_stop(w)))
     for sources, targets, origin in pairs:
         count += 1
         phrases.update(sources + targets)
         is_foreign = origin.removesuffix(TWO_WAY) in foreign_sources
         for term in sources + targets:
-            content = words_of.get(term)
-            if content is None:
-                content = words_of[term] = frozenset(w for w in surface_words(term) if not is_stop(w))
             if is_foreign and term in sources:
-                foreign |= content
+                foreign |= content_of(term)
             else:
-                english |= content
+                english |= content_of(term)
         for source in sources:
-            key = keys.get(source) or keys.setdefault(source, key_of(source))
+            key = keyed(source)
             for target in targets:
-                terms = keys.get(target) or keys.setdefault(target, key_of(target))
+                terms = keyed(target)
                 if terms and terms != key:
                     table[key].setdefault(terms, Expansion(target, terms, origin))
     entries = {k: tuple(v.values()) for k, v in table.items()}

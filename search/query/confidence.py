@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from functools import cache, partial
 
@@ -11,7 +11,7 @@ import numpy as np
 
 from search.analysis import stem
 from search.query.bm25 import Bm25F
-from search.query.clauses import Clause, Origin
+from search.query.clauses import Alt, Clause, Origin
 from search.query.config import AnswerRules, ConfidenceModel
 from search.query.elsewhere import NONE, Elsewhere
 from search.query.expand import Plan
@@ -66,6 +66,20 @@ def ideal_score(bm25: Bm25F, plan: Plan) -> float:
             best = max(best, alt.weight * idf * (k1 + 1.0))
         total += best
     return total or 1.0
+
+
+def holder(bm25: Bm25F, doc: int) -> Callable[[str], bool]:
+    """Whether the document holds a term, each term looked up once (a long story has eighty, read often)."""
+    return cache(partial(bm25.contains, doc=doc))
+
+
+def alt_hit(held: Callable[[str], bool], alt: Alt) -> bool:
+    """Whether the document holds every term of the alternative.
+
+    A synonym of several words counts only whole: "shaking palsy" (Parkinson's) is not matched by a
+    page that says "shake", nor "attention deficit hyperactivity disorder" by one that says "disorder".
+    """
+    return all(map(held, alt.terms))
 
 
 def answered(bm25: Bm25F, clause: Clause) -> bool:
@@ -146,12 +160,9 @@ def features(bm25: Bm25F, ranked: Ranked, i: int, query: QueryEvidence) -> Featu
     # The lead over the best other hit, against what a full match would score: a lone weak
     # match has a small lead, not a perfect one; every hit below the first has none.
     other = max((r.bm25 for j, r in enumerate(ranked.hits) if j != i), default=0.0)
-    # Each term is looked up once per hit (a long story has eighty, read several times below).
-    held = cache(partial(bm25.contains, doc=doc))
-    # A synonym of several words counts only whole: "shaking palsy" (Parkinson's) is not matched by a
-    # page that says "shake", nor "attention deficit hyperactivity disorder" by one that says "disorder".
-    hit_clauses = [c for c in query.clauses if any(all(map(held, a.terms)) for a in c.alts)]
-    typed = [c for c in hit_clauses if any(a.origin is Origin.TYPED and all(map(held, a.terms)) for a in c.alts)]
+    held = holder(bm25, doc)
+    hit_clauses = [c for c in query.clauses if any(alt_hit(held, a) for a in c.alts)]
+    typed = [c for c in hit_clauses if any(a.origin is Origin.TYPED and alt_hit(held, a) for a in c.alts)]
     strong = 0
     specific: list[float] = []
     for clause in hit_clauses:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache, partial
-
 from search.pages import Page
 from search.query.bm25 import Bm25F
 from search.query.clauses import Origin
+from search.query.confidence import alt_hit, holder
 from search.query.expand import Plan
 from search.query.rerank import RankedHit
 from search.query.results import Hit, Matched
@@ -18,8 +17,8 @@ LONG_MISSPELLED = 2
 
 def hit(page: Page, sentences: Sentences, bm25: Bm25F, plan: Plan, row: RankedHit, confidence: float) -> Hit:
     """A ranked page as a result, with what matched and how sure the ranker is."""
-    held = cache(partial(bm25.contains, doc=row.doc))  # each term looked up once
-    used = [a for c in plan.clauses for a in c.alts if all(map(held, a.terms))]  # whole alternatives only
+    held = holder(bm25, row.doc)
+    used = [a for c in plan.clauses for a in c.alts if alt_hit(held, a)]
     terms = sorted({t for a in used for t in a.terms})
 
     def labels(*origins: Origin) -> tuple[str, ...]:

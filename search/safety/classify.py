@@ -4,8 +4,8 @@ The rules in safety.yaml stay the reviewable core and answer first. This catches
 words yet ("no le veo futuro a mi vida", "dont really care anymore if i live or die"): wording
 whose meaning sits near the crisis messages of the tuning sets, or whose words are spelt like
 theirs (hashed character n-grams: slang, regional Spanish, misspellings). It never overrides a recognised
-figure of speech, and its threshold is fitted to raise no false alarm on the tuning sets'
-everyday and alarming-but-safe queries (scripts/fit_crisis.py, which writes the model file).
+figure of speech, and its threshold is fitted to flag at most one in a thousand of the tuning sets'
+rule-silent everyday and alarming-but-safe queries (scripts/fit_crisis.py, which writes the model file).
 """
 
 from __future__ import annotations
