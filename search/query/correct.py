@@ -98,8 +98,6 @@ def correct(
                     corrections.append((join.source, join.target))
         if not known:
             fixes = corrector.correct(word, language=query.language)
-            if zipf(word, "en") >= corrector.rules.kept_first_letter_zipf:  # a name: "cigna" is not "signs"
-                fixes = [f for f in fixes if f.word[:1] == word[:1]]
             if fixes and is_spelled_right(word, query.language, corrector.rules.real_word_zipf):
                 # Context is a neighbouring word that means something ("migraine", not "after").
                 near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
@@ -136,7 +134,7 @@ def _completions(word: str, known: bool, corrector: Corrector, weights: ExpandWe
         fixes = corrector.correct(word, weights.typo_prefix_corrections, language)
         for fix in fixes:
             completions.extend(corrector.completions(fix.word, weights.typo_prefix_completions, language))
-        if not fixes:
+        if not fixes and not corrector.written_on_purpose(word):  # "cigna" is whole, not unfinished
             # No whole word is one typo away: the typo is inside the unfinished word ("nuero").
             completions = corrector.fuzzy_completions(word, weights.typo_prefix_completions, language)
     # A word that is already whole ("year") is more likely finished than a prefix.

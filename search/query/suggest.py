@@ -87,11 +87,12 @@ def _word_matches(index: SuggestIndex, word: str, corrector: Corrector, partial:
     for fix in corrector.correct(word, 2, language):
         for part in fix.word.split():
             found |= _prefixed(index, part) if partial else set(index.postings.get(part, ()))
-    if not found and partial:
-        # An unfinished word with a typo: match entries whose words are within reach of it.
-        for fix in corrector.correct(word[:-1], 2, language) if len(word) > 4 else ():
-            found |= _prefixed(index, fix.word)
-    if not found and partial:
+    if found or not partial or corrector.written_on_purpose(word):
+        return found  # a listed name ("cigna") is a whole word, not an unfinished one with a typo
+    # An unfinished word with a typo: match entries whose words are within reach of it.
+    for fix in corrector.correct(word[:-1], 2, language) if len(word) > 4 else ():
+        found |= _prefixed(index, fix.word)
+    if not found:
         # The typo is in the part typed so far ("nuero", "fibromia"): same length rules as words.
         for completion in corrector.fuzzy_completions(word, 6, language):
             found |= _prefixed(index, completion)

@@ -13,6 +13,7 @@ from itertools import combinations
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from search.language import zipf
 from search.query.config import TypoRules
 
 PREFIX = 7  # deletes are taken of the first 7 letters (SymSpell's prefix trick): small, fast
@@ -144,12 +145,18 @@ class Corrector:
                     continue
                 dist = DamerauLevenshtein.distance(word, cand)
                 found[cand] = Correction(cand, dist, self._cost(word, cand, 2) + rules.sound_cost, "sound")
+        if found and self.written_on_purpose(word):
+            found = {w: c for w, c in found.items() if w[:1] == word[:1]}
         if not found and len(word) >= rules.split_min_length:
             split = self.split(word)
             if split:
                 found[split] = Correction(split, 1, rules.split_cost, "split")
         offered = [c for c in found.values() if all(self._offered(w, language) for w in c.word.split())]
         return sorted(offered, key=lambda c: (c.cost, c.word))[:limit]
+
+    def written_on_purpose(self, word: str) -> bool:
+        """A word wordfreq lists often enough to be a name ("cigna", "lyrica"): never given another first letter."""
+        return zipf(word, "en") >= self.rules.kept_first_letter_zipf
 
     def _cost(self, typed: str, cand: str, dist: int) -> float:
         rules = self.rules

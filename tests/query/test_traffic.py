@@ -49,6 +49,11 @@ def test_a_listed_name_keeps_its_first_letter(clinic: Searcher, raw: str) -> Non
     assert clinic.search(raw).corrected_query is None
 
 
+def test_a_listed_name_is_not_completed_as_a_typo(clinic: Searcher) -> None:
+    # "cigna" typed in the box is a whole name, not an unfinished word with a typo ("cign" -> "sign").
+    assert clinic.suggest("cigna", 5) == []
+
+
 @pytest.mark.parametrize(
     ("raw", "corrected"),
     [

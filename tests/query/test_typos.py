@@ -71,6 +71,13 @@ def test_one_typo_ranks_above_two_and_first_letter_costs_more(corrector: Correct
     assert corrector.correct("oain")[0].cost > corrector.correct("paun")[0].cost
 
 
+def test_a_listed_name_keeps_its_first_letter() -> None:
+    # wordfreq lists "cigna" (Zipf 2.3): written on purpose, so "signs" is no correction of it.
+    corrector = build_corrector({"signs": 40, "sigma": 2, "phantom": 5}, RULES)
+    assert corrector.correct("cigna") == []
+    assert [f.word for f in corrector.correct("fantom")] == ["phantom"]  # a sound-alike wordfreq barely lists
+
+
 def test_glued_words_split(corrector: Corrector) -> None:
     assert corrector.correct("nervepain")[0].word == "nerve pain"
 
