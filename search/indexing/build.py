@@ -24,6 +24,8 @@ from search.errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from search.indexing.arrays import PREFIX as ARRAYS_PREFIX
 from search.indexing.arrays import write_arrays
 from search.indexing.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, document, scored_texts
+from search.indexing.shelf import PREFIX as SHELF_PREFIX
+from search.indexing.shelf import write_shelf
 from search.indexing.store import (
     MANIFEST,
     VECTORS,
@@ -171,6 +173,7 @@ def _build(
     ix.close()
     by_slug = {page.slug: page for page in pages}
     write_arrays(work, build_schema(), [scored_texts(by_slug[s]) for s in slugs], slugs)
+    write_shelf(work, [by_slug[s] for s in slugs])
 
     vocabulary = {"counts": page_vocabulary(pages), "lowercase": sorted(lowercase_prose(pages))}
     (work / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
@@ -219,7 +222,9 @@ def _start_from(previous: Path, work: Path) -> tuple[Index | None, str]:
             previous,
             work,
             copy_function=os.link,
-            ignore=shutil.ignore_patterns(MANIFEST, VOCABULARY, VECTORS, f"{ARRAYS_PREFIX}*", "*LOCK*"),
+            ignore=shutil.ignore_patterns(
+                MANIFEST, VOCABULARY, VECTORS, f"{ARRAYS_PREFIX}*", f"{SHELF_PREFIX}*", "*LOCK*"
+            ),
         )
         ix = whoosh_index.open_dir(str(work))
         with ix.searcher() as searcher:

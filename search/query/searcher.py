@@ -99,10 +99,10 @@ class Searcher:
             generation, self.settings.lexicon_dir, self.config, self.encoder.stamp if self.encoder else None
         )
         # Answer a few queries of every kind before it serves: the first user pays nothing.
-        for page in snap.pages[:WARM_UP_PAGES]:
+        for page in snap.heads[:WARM_UP_PAGES]:
             self._search(snap, page.title, 10, 0)
             self._search(snap, page.title + page.title[-1:], 10, 0)  # a typo: the correction path
-        story = " ".join(page.summary for page in snap.pages[:WARM_UP_PAGES])
+        story = " ".join(page.summary for page in snap.heads[:WARM_UP_PAGES])
         for text in (story, "me duelen los pies en la noche", "nuerop"):  # description, Spanish, typing typo
             self._search(snap, text, 10, 0)
         snap.corrector.warm()
@@ -130,11 +130,11 @@ class Searcher:
         """A page of the current generation by slug."""
         snap = self.snapshot
         doc = snap.by_slug.get(slug)
-        return snap.pages[doc] if doc is not None else None
+        return snap.page(doc) if doc is not None else None
 
     def pages(self) -> tuple[Page, ...]:
-        """Every page of the current generation."""
-        return self.snapshot.pages
+        """Every page of the current generation without its prose (`page(slug)` gives a whole page)."""
+        return self.snapshot.heads
 
     def plan(self, raw: str, snap: Snapshot | None = None) -> Plan:
         """What a query becomes before retrieval: parse, correct, expand."""
@@ -226,7 +226,7 @@ class Searcher:
         cap = self.config.answer.broad_confidence if x.kind == "broad" else 1.0
         shown = shown_confidences(x.features, self.config.confidence, cap)
         hits = tuple(
-            hit(snap.pages[row.doc], snap.sentences(row.doc), snap.bm25, x.plan, row, shown[i])
+            hit(snap.heads[row.doc], snap.sentences(row.doc), snap.bm25, x.plan, row, shown[i])
             for i, row in enumerate(x.ranked.hits[:end])
             if i >= offset
         )
@@ -255,7 +255,7 @@ class Searcher:
             docs = top_k(candidates.scores, limit)
             have = {(s.slug, s.kind) for s in found}
             for doc in docs:
-                page = snap.pages[doc]
+                page = snap.heads[doc]
                 good = candidates.scores[doc] >= rules.fallback_min_ratio * candidates.scores[docs[0]]
                 if (page.slug, "title") not in have and len(found) < limit and good:
                     found.append(Suggestion(page.title, page.slug, page.title, "title", page.href))

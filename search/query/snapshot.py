@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.reading import IndexReader
 
 from search.analysis import KEEP_WORDS, is_stop, surface_words
 from search.embedding import Stamp, Vectors
 from search.errors import IndexError_
 from search.indexing.arrays import ArrayPostings, has_arrays
 from search.indexing.postings import PostingsStore, WhooshPostings
+from search.indexing.shelf import PageShelf, has_shelf, open_shelf, shelf_of
 from search.indexing.store import VOCABULARY, read_manifest, verify_files
 from search.indexing.vectors import read_vectors
 from search.lexicon import Lexicon, load_lexicon
@@ -36,7 +39,7 @@ class Snapshot:
 
     generation: str
     bm25: Bm25F
-    pages: tuple[Page, ...]
+    shelf: PageShelf  # every page's header; whole pages (with their prose) by `page(doc)`
     phrases: tuple[tuple[str, ...], ...]  # each page's names, lower-cased, for the phrase stage
     titles: tuple[tuple[frozenset[str], ...], ...]  # each page's title and aliases as word sets
     bigrams: frozenset[tuple[str, str]]  # neighbouring words of page names and lexicon terms
@@ -51,13 +54,22 @@ class Snapshot:
     # Snippet sentences with their stems, computed the first time a page is shown (bounded).
     sentence_cache: dict[int, Sentences] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def heads(self) -> tuple[Page, ...]:
+        """Every page without its prose (sections, FAQ, references), in document order."""
+        return self.shelf.heads
+
+    def page(self, doc: int) -> Page:
+        """The whole page: decoded from the generation's files the first time it is shown."""
+        return self.shelf.page(doc)
+
     def sentences(self, doc: int) -> Sentences:
         """A page's snippet sentences, from the bounded cache."""
         cached = self.sentence_cache.get(doc)
         if cached is None:
             if len(self.sentence_cache) >= SENTENCE_CACHE:
                 self._evict()
-            cached = self.sentence_cache[doc] = sentences(self.pages[doc])
+            cached = self.sentence_cache[doc] = sentences(self.page(doc))
         return cached
 
     def _evict(self) -> None:
@@ -82,7 +94,7 @@ def _bigrams(texts: list[str]) -> frozenset[tuple[str, str]]:
     return frozenset(pairs)
 
 
-def ambiguous_abbreviations(pages: list[Page], lowercase: set[str]) -> frozenset[str]:
+def ambiguous_abbreviations(pages: Sequence[Page], lowercase: set[str]) -> frozenset[str]:
     """All-caps aliases that are also everyday words in the prose ("SAD" / "sad"): case-sensitive."""
     return frozenset(
         alias.lower()
@@ -92,26 +104,37 @@ def ambiguous_abbreviations(pages: list[Page], lowercase: set[str]) -> frozenset
     )
 
 
+def _pages(generation: Path) -> tuple[PageShelf, list[int], IndexReader]:
+    """The generation's shelf, its whoosh document numbers and an open reader."""
+    reader = whoosh_index.open_dir(str(generation)).reader()
+    if has_shelf(generation):
+        return open_shelf(generation), list(reader.all_doc_ids()), reader
+    # A generation built before shelves: every page is decoded from whoosh's stored fields.
+    docnums: list[int] = []
+    pages: list[Page] = []
+    for docnum, stored in reader.iter_docs():
+        docnums.append(docnum)
+        pages.append(page_from_dict(json.loads(stored["page"])))
+    return shelf_of(pages), docnums, reader
+
+
 def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, model: Stamp | None = None) -> Snapshot:
     """Open and check one generation, and build its query-time structures (page vectors of `model`)."""
     manifest = read_manifest(generation)
     verify_files(generation, manifest)
     try:
-        reader = whoosh_index.open_dir(str(generation)).reader()
-        docnums: list[int] = []
-        pages: list[Page] = []
-        for docnum, stored in reader.iter_docs():
-            docnums.append(docnum)
-            pages.append(page_from_dict(json.loads(stored["page"])))
+        shelf, docnums, reader = _pages(generation)
+        pages = shelf.heads
+        slugs = [page.slug for page in pages]
         vocabulary = json.loads((generation / VOCABULARY).read_text(encoding="utf-8"))
         store: PostingsStore
         if has_arrays(generation):
-            store = ArrayPostings(generation, [page.slug for page in pages])
+            store = ArrayPostings(generation, slugs)
             reader.close()  # pages are read; the arrays answer every term from here
         else:  # a generation built before the arrays: whoosh decodes postings on first use
             store = WhooshPostings(reader, docnums)
         bm25 = Bm25F(store, config.retrieve)
-        vectors = read_vectors(generation, [p.slug for p in pages], model) if model is not None else None
+        vectors = read_vectors(generation, slugs, model) if model is not None else None
     except Exception as exc:  # whoosh raises many types for a damaged generation
         raise IndexError_(
             f"index generation {str(generation)!r} cannot be read ({type(exc).__name__}: {exc}); "
@@ -130,7 +153,7 @@ def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, mo
     return Snapshot(
         generation=generation.name,
         bm25=bm25,
-        pages=tuple(pages),
+        shelf=shelf,
         phrases=tuple(tuple(s.lower() for s in page.names) for page in pages),
         titles=tuple(tuple(_words(t) for t in (page.title, *page.aliases)) for page in pages),
         bigrams=_bigrams([name for page in pages for name in page.names] + sorted(lexicon.phrases)),

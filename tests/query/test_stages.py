@@ -98,7 +98,7 @@ def test_retrieve_and_rerank_return_ordered_typed_values(clinic: Searcher) -> No
     ranked = rerank(candidates, plan, snap.phrases, CONFIG.rerank)
     assert isinstance(ranked, Ranked)
     assert [h.score for h in ranked.hits] == sorted((h.score for h in ranked.hits), reverse=True)
-    assert snap.pages[ranked.hits[0].doc].slug == "neuropathic-pain"
+    assert snap.heads[ranked.hits[0].doc].slug == "neuropathic-pain"
 
 
 def test_phrase_similarity_credits_partial_cover() -> None:
