@@ -38,7 +38,12 @@ KINDS = [
     (
         "real words (in and out of scope)",
         "traffic-a/real-words.tsv",
-        ("traffic-b/real-words.tsv", "traffic-e/real-words.tsv", "traffic-f/real-words.tsv"),
+        (
+            "traffic-b/real-words.tsv",
+            "traffic-e/real-words.tsv",
+            "traffic-f/real-words.tsv",
+            "traffic-g/real-words.tsv",
+        ),
     ),
     (
         "out of scope",

@@ -102,11 +102,15 @@ def correct(
                 # Context is a neighbouring word that means something ("migraine", not "after").
                 near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
                 near = {n for n in near if n not in KEEP_WORDS and zipf(n, "en") < CONTEXT_MAX_ZIPF}
-                fixes = [f for f in fixes if _variant(word, f.word) or _in_context(f.word, near, bigrams)]
+                fixes = [
+                    f
+                    for f in fixes
+                    if _variant(word, f.word) or condition_form(word, f.word) or _in_context(f.word, near, bigrams)
+                ]
             elif fixes:
                 misspelled += 1
             alts.extend(_correction_alt(word, fix, weights) for fix in fixes)
-            if fixes and not inflection(word, fixes[0].word):
+            if fixes and not (inflection(word, fixes[0].word) or condition_form(word, fixes[0].word)):
                 corrections.append((word, fixes[0].word))
                 best_words.extend(fixes[0].word.split())
             else:  # nothing to offer, or another form of the word ("tightens" / "tightness"): searched, not offered
@@ -177,6 +181,19 @@ ENDINGS = (
     "less",
 )
 INFLECTION_STEM = 5  # a shorter shared stem is as likely a different word
+
+
+# A condition's name and the word for its sufferer or its adjective: "insomnia" / "insomniac",
+# "agoraphobia" / "agoraphobic", "neuropathy" / "neuropathic", "psychosis" / "psychotic".
+CONDITION_FORMS = (("ia", "ic"), ("ia", "iac"), ("y", "ic"), ("sis", "tic"), ("ism", "ic"))
+
+
+def condition_form(typed: str, fix: str) -> bool:
+    """Whether typed and fix are a condition's name and its adjective or sufferer, either way round."""
+    for a, b in CONDITION_FORMS + tuple((b, a) for a, b in CONDITION_FORMS):
+        if typed.endswith(a) and len(typed) - len(a) >= INFLECTION_STEM and fix == typed[: len(typed) - len(a)] + b:
+            return True
+    return False
 
 
 def inflection(typed: str, fix: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from search.query.correct import condition_form
 from search.query.searcher import Searcher
 
 
@@ -47,6 +48,30 @@ def test_another_form_of_a_word_is_searched_not_offered(clinic: Searcher, raw: s
 def test_a_listed_name_keeps_its_first_letter(clinic: Searcher, raw: str) -> None:
     # Insurer and drug names wordfreq lists (Zipf >= 2) are written on purpose: "cigna" is not "signs".
     assert clinic.search(raw).corrected_query is None
+
+
+@pytest.mark.parametrize(("raw", "slug"), [("insomniac", "insomnia"), ("agoraphobic", "panic-disorder")])
+def test_a_sufferer_or_adjective_finds_the_condition_it_names(clinic: Searcher, raw: str, slug: str) -> None:
+    # Real words the pages do not use: searched through the condition's name, not offered as a correction.
+    result = clinic.search(raw)
+    assert result.hits[0].slug == slug and result.corrected_query is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "fix", "expected"),
+    [
+        ("insomniac", "insomnia", True),
+        ("agoraphobia", "agoraphobic", True),
+        ("neuropathic", "neuropathy", True),
+        ("psychotic", "psychosis", True),
+        ("alcoholic", "alcoholism", True),
+        ("starter", "started", False),  # endings of another kind: a different word
+        ("manic", "mania", False),  # a stem this short is as likely another word
+        ("addictive", "addiction", False),  # a drug's property, not the condition
+    ],
+)
+def test_condition_forms(typed: str, fix: str, expected: bool) -> None:
+    assert condition_form(typed, fix) is expected
 
 
 def test_a_listed_name_is_not_completed_as_a_typo(clinic: Searcher) -> None:
