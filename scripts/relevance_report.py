@@ -31,7 +31,7 @@ SHARED = ROOT.parent / "shared"
 MEDLINEPLUS_MAP = {"title": "title", "aliases": "also_called", "body": "summary", "url": "url"}
 # (kind of traffic, tuning set, independent sets: each by an author of its own)
 KINDS = [
-    ("lay", "traffic-a/lay.tsv", ("traffic-b/lay.tsv", "traffic-e/lay.tsv")),
+    ("lay", "traffic-a/lay.tsv", ("traffic-b/lay.tsv", "traffic-e/lay.tsv", "traffic-h/lay.tsv")),
     ("misspelled", "traffic-a/misspelled.tsv", ("traffic-b/misspelled.tsv",)),
     ("as-you-type prefixes", "traffic-a/prefix.tsv", ("traffic-b/prefix.tsv",)),
     ("typo in the unfinished word", "traffic-a/typo-prefix.tsv", ("traffic-b/typo-prefix.tsv",)),
@@ -48,12 +48,22 @@ KINDS = [
     (
         "out of scope",
         "traffic-a/out-of-scope.tsv",
-        ("traffic-b/out-of-scope.tsv", "traffic-d/out-of-scope.tsv", "traffic-e/out-of-scope.tsv"),
+        (
+            "traffic-b/out-of-scope.tsv",
+            "traffic-d/out-of-scope.tsv",
+            "traffic-e/out-of-scope.tsv",
+            "traffic-h/out-of-scope.tsv",
+        ),
     ),
     (
         "paraphrases",
         "meaning-a/paraphrase.tsv",
-        ("meaning-b/paraphrase.tsv", "meaning-d/paraphrase.tsv", "traffic-e/paraphrase.tsv"),
+        (
+            "meaning-b/paraphrase.tsv",
+            "meaning-d/paraphrase.tsv",
+            "traffic-e/paraphrase.tsv",
+            "traffic-h/paraphrase.tsv",
+        ),
     ),
     ("symptom stories", "meaning-a/story.tsv", ("meaning-b/story.tsv", "meaning-d/story.tsv", "traffic-e/story.tsv")),
     ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv")),
