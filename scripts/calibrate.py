@@ -2,6 +2,7 @@
 
     python scripts/calibrate.py            # prints both models, reliability and the threshold table
     python scripts/calibrate.py --write    # ... and writes them into the ranking file
+    python scripts/calibrate.py --write --gate   # ... and the semantic stage's gate too (changes the order)
 
 Confidence: P(the top hit is the page wanted); its label is whether the top hit is acceptable.
 Scope: P(some page answers the query); in-scope queries (lay, misspelled, as-you-type, paraphrases,
@@ -173,6 +174,12 @@ def predict(model: dict[str, float], x: np.ndarray) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the models and threshold into the ranking file")
+    parser.add_argument(
+        "--gate",
+        action="store_true",
+        help="with --write, also write the semantic stage's gate (lexical_scope): it decides the order, so "
+        "refitting it is a ranking change to measure on every set, not a side effect of new negatives",
+    )
     args = parser.parse_args()
     settings = Settings()
     samples: list[Sample] = []
@@ -260,7 +267,7 @@ def main() -> None:
         config = with_values(
             load_config(settings.ranking_file),
             confidence=conf_model,
-            lexical_scope=lexical_model,
+            **({"lexical_scope": lexical_model} if args.gate else {}),
             scope={**scope_model, "threshold": round(chosen, 2)},
         )
         save_config(config, settings.ranking_file)
