@@ -45,6 +45,7 @@ KINDS = [
             "traffic-g/real-words.tsv",
         ),
     ),
+    ("everyday senses of medical words", "traffic-a/real-words-2.tsv", ()),
     (
         "out of scope",
         "traffic-a/out-of-scope.tsv",

@@ -42,6 +42,9 @@ def _correction_alt(word: str, fix: Correction, weights: ExpandWeights) -> Alt:
 
 # A neighbour this common in English ("back", "after") says too little to justify a correction.
 CONTEXT_MAX_ZIPF = 5.0
+# A typed word this common is meant as written, whatever pair a correction would make: "pine
+# needles" is not "pins needles"; rarer real words still yield ("aurora" 3.7, "hermetic" 2.6).
+CONTEXT_MAX_TYPED_ZIPF = 4.0
 
 
 def is_real_word(word: str, language: str, min_zipf: float) -> bool:
@@ -102,6 +105,8 @@ def correct(
                 # Context is a neighbouring word that means something ("migraine", not "after").
                 near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
                 near = {n for n in near if n not in KEEP_WORDS and zipf(n, "en") < CONTEXT_MAX_ZIPF}
+                if zipf(word, query.language) >= CONTEXT_MAX_TYPED_ZIPF:
+                    near = set()
                 fixes = [
                     f
                     for f in fixes

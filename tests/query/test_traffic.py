@@ -96,6 +96,11 @@ def test_a_real_word_is_corrected_when_its_neighbour_makes_a_known_pair(clinic: 
     assert ("hermetic", "herpetic") in plan.corrections
 
 
+def test_a_common_word_is_not_corrected_into_a_known_pair(clinic: Searcher) -> None:
+    # "pins needles" is a pair the pages use, but "pine" (Zipf 4.1) is written on purpose.
+    assert clinic.search("pine needles as mulch").corrected_query is None
+
+
 @pytest.mark.parametrize("raw", ["ketamine", "treatment", "pain"])
 def test_site_wide_words_alone_get_an_overview(clinic: Searcher, raw: str) -> None:
     result = clinic.search(raw)
