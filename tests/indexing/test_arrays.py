@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -14,9 +13,10 @@ from search.errors import IndexError_
 from search.indexing.arrays import PREFIX, ArrayPostings, has_arrays
 from search.indexing.postings import EMPTY, WhooshPostings
 from search.indexing.schema import SCORED_FIELDS
-from search.indexing.store import MANIFEST, current_generation, file_digests
+from search.indexing.store import current_generation
 from search.query.searcher import Searcher
 from tests.conftest import settings_for
+from tests.support.generations import without
 
 
 def _opened(generation: Path) -> tuple[WhooshPostings, list[str]]:
@@ -48,22 +48,10 @@ def test_arrays_answer_every_term_as_whoosh_does(clinic_index: Path) -> None:
         assert post.fields_of(doc) == expected
 
 
-def _without_arrays(generation: Path, into: Path) -> Path:
-    """A copy of the generation as a build before the arrays wrote it."""
-    shutil.copytree(generation.parent, into)
-    copy = into / generation.name
-    for path in copy.glob(f"{PREFIX}*"):
-        path.unlink()
-    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
-    manifest["files"] = file_digests(copy)
-    (copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    return into
-
-
 def test_a_generation_without_arrays_is_served_by_whoosh(clinic_index: Path, clinic: Searcher, tmp_path: Path) -> None:
     generation = current_generation(clinic_index)
     assert generation is not None
-    older = Searcher(settings_for(_without_arrays(generation, tmp_path / "index")))
+    older = Searcher(settings_for(without(generation, PREFIX, tmp_path / "index")))
     assert isinstance(older.snapshot.bm25.store, WhooshPostings)
     assert isinstance(clinic.snapshot.bm25.store, ArrayPostings)
     for query in ("burning nerve pain", "nueropathy gabapentin", "cant sleep since the baby", "ptsd nightmares"):

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from search.indexing.build import build_index
 from search.indexing.shelf import HEADS, LINES, PREFIX, has_shelf, head_of, open_shelf
-from search.indexing.store import MANIFEST, current_generation, file_digests, verify_files
+from search.indexing.store import MANIFEST, current_generation, verify_files
 from search.pages import page_from_dict
 from search.query.searcher import Searcher
 from search.sources import load_pages
 from tests.conftest import settings_for, write_page
+from tests.support.generations import without
 
 
 def test_the_shelf_holds_every_page_as_whoosh_stores_it(clinic_index: Path) -> None:
@@ -40,22 +40,10 @@ def test_the_searcher_shows_whole_pages_and_lists_headers(clinic: Searcher) -> N
     assert hit.slug == "neuropathic-pain" and hit.snippet  # snippets read the whole page's prose
 
 
-def _without_shelf(generation: Path, into: Path) -> Path:
-    """A copy of the generation as a build before shelves wrote it."""
-    shutil.copytree(generation.parent, into)
-    copy = into / generation.name
-    for path in copy.glob(f"{PREFIX}*"):
-        path.unlink()
-    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
-    manifest["files"] = file_digests(copy)
-    (copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    return into
-
-
 def test_a_generation_without_a_shelf_is_read_from_whoosh(clinic_index: Path, clinic: Searcher, tmp_path: Path) -> None:
     generation = current_generation(clinic_index)
     assert generation is not None
-    older = Searcher(settings_for(_without_shelf(generation, tmp_path / "index")))
+    older = Searcher(settings_for(without(generation, PREFIX, tmp_path / "index")))
     assert not has_shelf(older.settings.index_dir / generation.name)
     assert older.page("ptsd") == clinic.page("ptsd") and older.pages() == clinic.pages()
     for query in ("burning nerve pain", "nueropathy gabapentin", "cant sleep since the baby"):
