@@ -24,7 +24,7 @@ LINES = f"{PREFIX}jsonl"
 OFFSETS = f"{PREFIX}offsets.npy"
 HEADS = f"{PREFIX}heads.json"
 WHOLE_ONLY = ("sections", "faq", "references")  # what a header leaves out: the prose
-DECODED = 4096  # whole pages kept decoded: a results page shows ten, and popular pages come back
+DECODED = 512  # whole pages kept decoded; snippets keep their own sentences, so this serves page views
 
 
 def head_of(page: Page) -> Page:

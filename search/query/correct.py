@@ -105,8 +105,7 @@ def correct(
                 # Context is a neighbouring word that means something ("migraine", not "after").
                 near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
                 near = {n for n in near if n not in KEEP_WORDS and zipf(n, "en") < CONTEXT_MAX_ZIPF}
-                if zipf(word, query.language) >= CONTEXT_MAX_TYPED_ZIPF:
-                    near = set()
+                near = set() if zipf(word, query.language) >= CONTEXT_MAX_TYPED_ZIPF else near
                 fixes = [
                     f
                     for f in fixes
