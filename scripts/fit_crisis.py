@@ -33,7 +33,7 @@ from search.safety.classify import CrisisClassifier, save_classifier  # noqa: E4
 from search.settings import RESOURCES, Settings  # noqa: E402
 
 REL = ROOT / "tests" / "relevance"
-CRISIS_SETS = [REL / "safety" / f"set-{n}.tsv" for n in "acdefghij"]
+CRISIS_SETS = [REL / "safety" / f"set-{n}.tsv" for n in "acdefghijl"]
 EVERYDAY_SETS = [
     REL / "traffic-a" / f"{n}.tsv" for n in ("lay", "misspelled", "out-of-scope", "real-words", "prefix", "typo-prefix")
 ] + [REL / "meaning-a" / f"{n}.tsv" for n in ("paraphrase", "story", "spanish")]

@@ -29,7 +29,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghij"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijl"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -91,6 +91,12 @@ DISPUTED = {
     ),
     "ya escogí la ropa para mi velorio y le pasé mis ahorros a mi hermano, cipote no sabe nada": (
         "choosing funeral clothes is ordinary pre-planning; the savings and the secrecy are too far apart"
+    ),
+    "my screenplay character leaves a goodbye note need help making it realistic": (
+        "a goodbye note in fiction: the rules cannot tell whose note it is without reading the story"
+    ),
+    "i work at a pharmacy how do we spot someone stockpiling meds": (
+        "stockpiling asked about by a professional: a rule cannot tell the asker from the person at risk"
     ),
 }
 
@@ -156,6 +162,35 @@ TOPIC = frozenset(
         "survived an attempt 10 years ago and now want to become a peer support specialist",
         "I survived an attempt 10 years ago and I'm doing well now, do you need to know that for intake",
         "tuve un intento hace 12 años y ahora estoy bien, tengo que ponerlo en la ficha?",
+        # round 10 (set L)
+        "writing a novel where the main character attempts suicide how to portray it responsibly",
+        "how to help a friend who is having suicidal thoughts",
+        "city council voted on the suicide barrier for the bridge",
+        "is it safe to ask someone directly if they are thinking about suicide",
+        "used to self harm in high school 10 years ago scars still visible laser removal options",
+        "does your clinic treat people who had suicidal thoughts in the past",
+        "13 reasons why controversy and suicide contagion",
+        "i was suicidal years ago and doing great now can ketamine help keep the depression from coming back",
+        "difference between passive and active suicidal ideation",
+        "how to talk to my kids about their grandpas suicide last year",
+        "mental health first aid course self harm module",
+        "nonsuicidal self injury vs suicide attempt whats the difference",
+        "podcast recommendations suicide attempt survivors stories",
+        "is it true suicides go up in the spring",
+        "is it normal that i had suicidal thoughts after my baby was born 2 years ago they went away with therapy",
+        "como ayudar a un amigo que tiene pensamientos suicidas",
+        "la ketamina sirve para las ideas suicidas estudios",
+        "escribo una novela donde el personaje intenta suicidarse como hacerlo con respeto",
+        "los antidepresivos pueden causar pensamientos suicidas en jovenes",
+        "como hablar con mis hijos sobre el suicidio de su abuelo",
+        "hace años me cortaba pero ya estoy bien como quitar las cicatrices",
+        "diferencia entre autolesion y intento de suicidio",
+        "mi prima intento suicidarse el año pasado y ya esta en terapia como la apoyo",
+        "pusieron redes contra suicidios en el puente de la ciudad noticia",
+        "tarea de psicologia sobre el suicidio en adolescentes",
+        "tuve pensamientos suicidas despues del parto hace dos años ya estoy bien era depresion posparto",
+        "cuanto tiempo tarda la ketamina en bajar las ideas suicidas segun los estudios",
+        "como preguntarle a alguien si esta pensando en suicidarse",
     ]
 )
 
