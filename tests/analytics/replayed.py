@@ -35,3 +35,14 @@ def replay_k() -> int:
 def dashboard_env(url: str) -> dict[str, str]:
     """Settings for a server (tests.analytics.server.analytics_server) reading analytics at `url`, at the script's k."""
     return {"CONDSEARCH_ANALYTICS_URL": url, "CONDSEARCH_ANALYTICS_MIN_COUNT": str(replay_k())}
+
+
+def hidden_unmatched(clinic: Searcher) -> tuple[int, int]:
+    """(groups, searches) below k among the unmatched: the rare texts, and the hostile texts no page answers.
+
+    Each hostile text is typed once; whether a page answers one ("me llamo ... y tengo insomnio") is the
+    ranker's verdict, read here rather than fixed, so these tests check what analytics does with it.
+    """
+    replay = load_script("replay_analytics")
+    hostile = sum(1 for text in replay.HOSTILE if clinic.search(text).unmatched)
+    return len(replay.RARE) + hostile, sum(n for _, n in replay.RARE) + hostile
