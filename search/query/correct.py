@@ -114,7 +114,7 @@ def correct(
             elif fixes:
                 misspelled += 1
             alts.extend(_correction_alt(word, fix, weights) for fix in fixes)
-            if fixes and not (inflection(word, fixes[0].word) or condition_form(word, fixes[0].word)):
+            if fixes and not inflection(word, fixes[0].word):
                 corrections.append((word, fixes[0].word))
                 best_words.extend(fixes[0].word.split())
             else:  # nothing to offer, or another form of the word ("tightens" / "tightness"): searched, not offered
@@ -204,6 +204,8 @@ def inflection(typed: str, fix: str) -> bool:
     """Whether the fix is another form of the typed word (a shared stem, endings that derive one from the other)."""
     if typed == fix:
         return False
+    if condition_form(typed, fix):
+        return True
     # Both carry an ending: a bare stem is an unfinished word ("insomn" -> "insomnia"), not another form.
     for a in ENDINGS:
         if not typed.endswith(a) or len(typed) - len(a) < INFLECTION_STEM:

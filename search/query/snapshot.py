@@ -104,18 +104,9 @@ def ambiguous_abbreviations(pages: Sequence[Page], lowercase: set[str]) -> froze
     )
 
 
-def _pages(generation: Path) -> tuple[PageShelf, list[int], IndexReader]:
-    """The generation's shelf, its whoosh document numbers and an open reader."""
-    reader = whoosh_index.open_dir(str(generation)).reader()
-    if has_shelf(generation):
-        return open_shelf(generation), list(reader.all_doc_ids()), reader
-    # A generation built before shelves: every page is decoded from whoosh's stored fields.
-    docnums: list[int] = []
-    pages: list[Page] = []
-    for docnum, stored in reader.iter_docs():
-        docnums.append(docnum)
-        pages.append(page_from_dict(json.loads(stored["page"])))
-    return shelf_of(pages), docnums, reader
+def _stored_shelf(reader: IndexReader) -> PageShelf:
+    """A generation built before shelves: every page decoded from whoosh's stored fields, in document order."""
+    return shelf_of([page_from_dict(json.loads(stored["page"])) for _, stored in reader.iter_docs()])
 
 
 def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, model: Stamp | None = None) -> Snapshot:
@@ -123,7 +114,8 @@ def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, mo
     manifest = read_manifest(generation)
     verify_files(generation, manifest)
     try:
-        shelf, docnums, reader = _pages(generation)
+        reader = whoosh_index.open_dir(str(generation)).reader()
+        shelf = open_shelf(generation) if has_shelf(generation) else _stored_shelf(reader)
         pages = shelf.heads
         slugs = [page.slug for page in pages]
         vocabulary = json.loads((generation / VOCABULARY).read_text(encoding="utf-8"))
@@ -132,7 +124,7 @@ def open_snapshot(generation: Path, lexicon_dir: Path, config: RankingConfig, mo
             store = ArrayPostings(generation, slugs)
             reader.close()  # pages are read; the arrays answer every term from here
         else:  # a generation built before the arrays: whoosh decodes postings on first use
-            store = WhooshPostings(reader, docnums)
+            store = WhooshPostings(reader, list(reader.all_doc_ids()))  # the order iter_docs reads
         bm25 = Bm25F(store, config.retrieve)
         vectors = read_vectors(generation, slugs, model) if model is not None else None
     except Exception as exc:  # whoosh raises many types for a damaged generation
