@@ -70,9 +70,7 @@ KINDS = [
     ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv")),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
-SAFETY = [
-    (f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in ("A", "C", "D", "E", "F", "G", "H", "I", "J", "L")
-]
+SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLM"]
 SAFETY += [("B (independent)", IND / "safety-b.tsv"), ("K (independent)", IND / "safety-k.tsv")]
 
 

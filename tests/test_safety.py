@@ -29,7 +29,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijl"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlm"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -105,6 +105,33 @@ DISPUTED = {
 # be at risk, and the notice offers help without saying they are (docs/relevance.md, "Crisis safety").
 TOPIC = frozenset(
     [
+        # set M (round 11): research, fiction, training, grief and side-effect questions about suicide
+        "can ketamine cause suicidal thoughts as a side effect",
+        (
+            "i'm writing a YA novel where one of the side characters self harms in the past and i want to portray "
+            "it responsibly without glamorizing it, are there guidelines for authors on this"
+        ),
+        "golden gate bridge suicide barrier net history",
+        "nonsuicidal self injury prevalence adolescents study",
+        "the bell jar sylvia plath themes essay suicide",
+        "laser treatment for old self harm scars from high school",
+        "mental health first aid suicide module certification",
+        "explaining an uncle's suicide to a 6 year old",
+        "our clinic staff needs a suicide risk protocol template",
+        "hamlet to be or not to be suicide analysis",
+        "ICD-11 code for suicidal ideation",
+        "la esketamina reduce los pensamientos suicidas?",
+        "noticia sobre las barreras contra suicidios en el puente",
+        (
+            "estoy escribiendo un cuento para mi clase de escritura sobre una muchacha que se autolesionaba de "
+            "adolescente, como puedo tratar el tema con respeto y sin que parezca que lo promuevo?"
+        ),
+        "poema de alfonsina storni y su suicidio historia",
+        "cómo hablarle a mis hijos del suicidio de su tío",
+        "efectos secundarios de la ketamina pensamientos suicidas",
+        "se cumplen 10 años del suicidio de mi papá y sigo sin poder hablar de eso",
+        "tesis sobre autolesiones en adolescentes hispanos",
+        "romeo y julieta por que se suicidan resumen",
         "how to help a friend who might be suicidal",
         "does the clinic screen for suicide risk before ketamine",
         "can ketamine cause suicidal thoughts as a side effect",
@@ -607,6 +634,28 @@ def test_syntax_slots_and_figures(tmp_path: Path) -> None:
     assert found is not None and found.phrase == "~killing_time"
 
 
+def test_syntax_firm_patterns_stand_against_figures(tmp_path: Path) -> None:
+    path = _rules(
+        tmp_path,
+        '      - "tired_of_living"\n      - "!point_of_living"\n',
+        figures='      - "living_with"\n',
+    )
+    rules = load_rules(path)
+    assert check("tired of living with migraines", rules) is None  # the figure cancels an ordinary pattern
+    assert check("what is the point of living with this pain", rules) == "!point_of_living"  # not a firm one
+    assert check("what is the point of living", rules) == "!point_of_living"
+
+
+def test_error_firm_figure(tmp_path: Path) -> None:
+    path = _rules(tmp_path, '      - "want die"\n', figures='      - "!dying_to"\n')
+    with pytest.raises(CondSearchError) as error:
+        load_rules(path)
+    assert str(error.value) == (
+        f"{path}:10: field 'figures.test-figure.en': \"!dying_to\" starts with !, which only a crisis pattern "
+        "can. Fix: remove the !"
+    )
+
+
 def test_syntax_numbers(tmp_path: Path) -> None:
     path = _rules(tmp_path, '      - "took_##_pills"\n      - "floor_#_jump"\n')
     rules = load_rules(path)
@@ -648,6 +697,7 @@ def test_reading_the_query() -> None:
     assert unleet("k1ll") == "kill" and unleet("3am") == "3am" and unleet("20mg") == "20mg" and unleet("f4") == "f4"
     assert RULES.split("killmyself") == ("kill", "myself") and RULES.split("iwanttodie") == ("i", "want", "to", "die")
     assert RULES.split("depression") is None and RULES.split("worthless") is None  # not "de press i on"
+    assert RULES.split("yanoquierovivir") == ("ya", "no", "quiero", "vivir")  # not "y ano ..."
     assert check("kiero desaparesr", RULES) and check("pastiyas para morir", RULES)  # by ear, then one typo
     for text in ["¿Cómo estás, Ñandú?", "“quoted” — dash", "a\u0301rbol", "straße", "emoji 😀 test"]:
         assert tokens(_plain(text)) == tokens(text), text  # folding in place keeps every word and offset
@@ -666,6 +716,8 @@ def test_morphology() -> None:
     assert RULES.morphology.split_enclitics("muerte") is None
     assert sound_key("suiside") == sound_key("suicide") and sound_key("kiero") == sound_key("quiero")
     assert sound_key("noose") != sound_key("nose")
+    assert sound_key("estrañaria") == sound_key("extrañaria") and sound_key("esplicar") == sound_key("explicar")
+    assert sound_key("exit") != sound_key("esit")  # only "ex" before a consonant sounds as "es"
 
 
 # Errors name the file, the category and what to fix --------------------------------------------

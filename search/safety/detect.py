@@ -165,7 +165,8 @@ def detect(text: str, rules: SafetyRules) -> Detection:
 
     # A figure cancels a crisis match when it covers one of the words that match matched ("killing me"
     # in "my back is killing me"), not merely a word in a gap of it ("hay que tomar" in "cuánto cloro
-    # hay que tomar para morir").
+    # hay que tomar para morir"). A firm pattern (`!`) is worded so that no figure's sense can hold:
+    # "what's the point of living" stays a crisis though "living with this pain" is a figure.
     figures: list[tuple[Pattern, tuple[int, ...]]] = []
     for n in _candidates(rules.figure_anchor, rules.figure_checks, present):
         figures.extend((rules.figures[n], at) for at in _spans(rules.figures[n], ids))
@@ -173,7 +174,8 @@ def detect(text: str, rules: SafetyRules) -> Detection:
     for n in _candidates(rules.crisis_anchor, rules.crisis_checks, present):
         pattern = rules.crisis[n]
         for at in _spans(pattern, ids):
-            blocker = next(((f, fat) for f, fat in figures if any(fat[0] <= pos <= fat[-1] for pos in at)), None)
+            overlapping = ((f, fat) for f, fat in figures if any(fat[0] <= pos <= fat[-1] for pos in at))
+            blocker = None if pattern.firm else next(overlapping, None)
             if blocker is None:
                 shown = cancelled_by or (figures[0] if figures else None)
                 return Detection(match(pattern, at), match(*shown) if shown else None)

@@ -187,12 +187,13 @@ _HARD_C = re.compile(r"c(?!h)")
 _DOUBLE = re.compile(r"([b-df-hj-np-tv-z])\1+")  # consonants only: "noose" is not "nose"
 _YEISMO = re.compile(r"(?<=[aeiou])y(?=[aeiou])")  # "pastiyas" = "pastillas", "cabayo" = "caballo"
 _SILENT = re.compile(r"^(?:w(?=r)|k(?=n))")  # "rists" = "wrists", "nife" = "knife"
+_EX = re.compile(r"^ex(?=[bcdfgjklmnpqrstvwz])")  # "estrañar" = "extrañar", "esplicar" = "explicar"
 
 
 @lru_cache(maxsize=100_000)
 def sound_key(word: str) -> str:
-    """A spelling-insensitive key: "suiside" = "suicide", "kiero" = "quiero", "bida" = "vida", "kil" = "kill"."""
-    key = _QU.sub("k", word)
+    """A spelling-insensitive key: "suiside" = "suicide", "kiero" = "quiero", "bida" = "vida", "estraño" = "extraño"."""
+    key = _QU.sub("k", _EX.sub("es", word))
     key = _SOFT_C.sub("s", key)
     key = _HARD_C.sub("k", key)
     key = key.replace("z", "s").replace("v", "b").replace("ph", "f").replace("ck", "k")

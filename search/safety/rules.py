@@ -69,6 +69,7 @@ class Pattern:
     language: str  # "en", "es" or "any"
     phrase: str  # as written in the YAML
     slots: tuple[Slot, ...]
+    firm: bool = False  # written `!...`: no figure of speech cancels it
     required: tuple[frozenset[int], ...] = ()  # the ids of the slots that must match
 
     def __post_init__(self) -> None:
@@ -210,15 +211,15 @@ def _cut(word: str, pieces: frozenset[str], content: frozenset[str]) -> tuple[st
             continue
         for end in range(start + 1, min(len(word), start + 14) + 1):
             piece = word[start:end]
+            # Checked while cutting, not after: "yanoquierovivir" is "ya no ...", not "y ano ...".
+            lone = end == start + 1 and not (piece == "i" and start == 0)
+            if lone and not (piece in "aeoy" and 0 < start < len(word) - 1):
+                continue
             if piece in pieces and (end not in best or len(best[end]) > len(best[start]) + 1):
                 best[end] = (*best[start], piece)
     parts = best.get(len(word))
     if not parts or len(parts) < 2:
         return None
-    last = len(parts) - 1
-    for n, part in enumerate(parts):
-        if len(part) == 1 and not (part == "i" and n == 0) and not (part in "aeoy" and 0 < n < last):
-            return None
     found = [len(p) for p in parts if p in content and len(p) >= 3]
     if found and max(found) >= 4 and sum(found) * 5 >= len(word) * 3:
         return parts
@@ -354,6 +355,9 @@ class _Compiler:
         """The patterns a phrase stands for: one per choice of its ( | ) groups."""
         where = f"{'crisis' if kind == 'crisis' else 'figures'}.{category}.{language}"
         quoted = f'"{phrase}"'
+        firm = phrase.startswith("!")
+        if firm and kind != "crisis":
+            raise self.fail(where, f"{quoted} starts with !, which only a crisis pattern can", "remove the !", phrase)
         groups: list[tuple[int, list[list[tuple[str, bool]]]]] = []
         gap = 0
 
@@ -369,7 +373,7 @@ class _Compiler:
                 )
             return "(" + "|".join(mark + alt for alt in self.slots[name]) + ")"
 
-        for group in SLOT_REF.sub(substitute, phrase).split():
+        for group in SLOT_REF.sub(substitute, phrase.removeprefix("!")).split():
             if group == "..":
                 if not groups or gap == self.wide_gap:
                     raise self.fail(where, f".. must stand between two words in {quoted}", "remove it", phrase)
@@ -410,7 +414,7 @@ class _Compiler:
                 Slot(self.alternatives(word, kind, where, phrase, language), optional, gap if n else 0)
                 for n, (gap, word, optional) in enumerate(choice)
             )
-            out.append(Pattern(kind, category, language, phrase, slots))
+            out.append(Pattern(kind, category, language, phrase, slots, firm))
         return out
 
     def alternatives(self, body: str, kind: str, where: str, phrase: str, language: str = "any") -> frozenset[int]:
