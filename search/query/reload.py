@@ -10,6 +10,7 @@ from pathlib import Path
 
 from search.errors import IndexError_, IndexMissingError
 from search.indexing.store import current_generation, generation_dirs
+from search.query import collector
 from search.query.snapshot import Snapshot
 
 RELOAD_CHECK_SECONDS = 1.0
@@ -87,7 +88,7 @@ class Generations:
             if generation is None:
                 return False
             try:
-                self._snapshot = self._open(generation)
+                self._swap(generation)
                 self._refused.pop(generation.name, None)
                 self.refusals.pop(generation.name, None)
                 return True
@@ -101,7 +102,7 @@ class Generations:
                     if older.name == generation.name:
                         continue
                     try:
-                        self._snapshot = self._open(older)
+                        self._swap(older)
                         log.warning("serving older index generation %s", older.name)
                         return True
                     except IndexError_ as refused:
@@ -109,3 +110,10 @@ class Generations:
                         log.error("refused index generation %s: %s", older.name, refused)
                         continue
                 raise
+
+    def _swap(self, generation: Path) -> None:
+        """Open a generation and serve it; the one it replaces is freed."""
+        with collector.paused():
+            snapshot = self._open(generation)
+        self._snapshot = snapshot
+        collector.settle()
