@@ -31,7 +31,7 @@ SHARED = ROOT.parent / "shared"
 MEDLINEPLUS_MAP = {"title": "title", "aliases": "also_called", "body": "summary", "url": "url"}
 # (kind of traffic, tuning set, independent sets: each by an author of its own)
 KINDS = [
-    ("lay", "traffic-a/lay.tsv", ("traffic-b/lay.tsv", "traffic-e/lay.tsv", "traffic-h/lay.tsv")),
+    ("lay", "traffic-a/lay.tsv", ("traffic-b/lay.tsv", "traffic-e/lay.tsv", "traffic-h/lay.tsv", "traffic-i/lay.tsv")),
     ("misspelled", "traffic-a/misspelled.tsv", ("traffic-b/misspelled.tsv",)),
     ("as-you-type prefixes", "traffic-a/prefix.tsv", ("traffic-b/prefix.tsv",)),
     ("typo in the unfinished word", "traffic-a/typo-prefix.tsv", ("traffic-b/typo-prefix.tsv",)),
@@ -43,6 +43,7 @@ KINDS = [
             "traffic-e/real-words.tsv",
             "traffic-f/real-words.tsv",
             "traffic-g/real-words.tsv",
+            "traffic-i/real-words.tsv",
         ),
     ),
     ("everyday senses of medical words", "traffic-a/real-words-2.tsv", ()),
@@ -54,6 +55,7 @@ KINDS = [
             "traffic-d/out-of-scope.tsv",
             "traffic-e/out-of-scope.tsv",
             "traffic-h/out-of-scope.tsv",
+            "traffic-i/out-of-scope.tsv",
         ),
     ),
     (
@@ -64,14 +66,19 @@ KINDS = [
             "meaning-d/paraphrase.tsv",
             "traffic-e/paraphrase.tsv",
             "traffic-h/paraphrase.tsv",
+            "traffic-i/paraphrase.tsv",
         ),
     ),
-    ("symptom stories", "meaning-a/story.tsv", ("meaning-b/story.tsv", "meaning-d/story.tsv", "traffic-e/story.tsv")),
+    (
+        "symptom stories",
+        "meaning-a/story.tsv",
+        ("meaning-b/story.tsv", "meaning-d/story.tsv", "traffic-e/story.tsv", "traffic-i/story.tsv"),
+    ),
     ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv")),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLM"]
-SAFETY += [("B (independent)", IND / "safety-b.tsv"), ("K (independent)", IND / "safety-k.tsv")]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKN"]
 
 
 def cells(r: Report) -> str:

@@ -106,7 +106,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             if m.phrase:
                 print(f"      phrase: {m.phrase!r} ({m.phrase_score:.2f})")
             if m.semantic:
-                print(f"      meaning: +{m.semantic:.3f} from the sentence vectors")
+                print(f"      meaning: +{m.semantic:.3f} from the sentence vectors (page similarity and intent model)")
             for label, items in (("corrected", m.corrections), ("synonyms", m.synonyms), ("completed", m.completions)):
                 if items:
                     print(f"      {label}: {'; '.join(items)}")

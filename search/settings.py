@@ -48,6 +48,10 @@ class Settings(BaseSettings):
         RESOURCES / "topic-model.npz",
         description="The topic model over query vectors, a feature of scope and confidence (unset: neutral).",
     )
+    intent_model: Path | None = Field(
+        RESOURCES / "intent-model.npz",
+        description="The page model over query vectors that reorders hits by what past queries meant (unset: off).",
+    )
     semantic: bool = Field(
         True, description="Reorder hits by meaning with the sentence-embedding model (off: words only)."
     )

@@ -53,7 +53,10 @@ class MatchedOut(BaseModel):
     synonyms: list[str]
     completions: list[str]
     semantic: float = Field(
-        description="What the semantic stage (sentence vectors) added to the score; 0 if it did not run."
+        description=(
+            "What the query's meaning added to the score (the semantic and intent stages, both reading the "
+            "sentence vectors); 0 if neither ran."
+        )
     )
 
 

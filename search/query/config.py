@@ -110,6 +110,15 @@ class SemanticRules:
 
 
 @dataclass(frozen=True)
+class IntentRules:
+    """The intent stage: how much the page model (what past queries meant) reorders the hits."""
+
+    weight: float
+    floor: float  # the share of `weight` kept when the words match fully; the rest grows as they match less
+    skip_scope: float  # a word match at least this sure is trusted as it is
+
+
+@dataclass(frozen=True)
 class ConfidenceModel:
     """Logistic coefficients over the hit features (fitted by scripts/calibrate.py)."""
 
@@ -163,6 +172,7 @@ class RankingConfig:
     rerank: RerankRules
     lexical_scope: ConfidenceModel
     semantic: SemanticRules
+    intent: IntentRules
     confidence: ConfidenceModel
     scope: ScopeModel
     answer: AnswerRules

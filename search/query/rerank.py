@@ -22,7 +22,7 @@ class RankedHit:
     phrase_score: float  # best weighted phrase similarity
     phrase: str  # the page phrase it was
     bm25: float  # raw BM25F, what confidence reads
-    semantic: float = 0.0  # what the semantic stage added to `score` (0 when it did not run)
+    semantic: float = 0.0  # what the semantic and intent stages added to `score` (0 when neither ran)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ class Matched:
     corrections: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     completions: tuple[str, ...] = ()
-    semantic: float = 0.0  # what the semantic stage added to the score (0: it did not run)
+    semantic: float = 0.0  # what the semantic and intent stages added to the score (0: neither ran)
 
 
 @dataclass(frozen=True)

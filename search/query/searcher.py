@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.embedding import Encoder, load_encoder
+from search.embedding import Encoder, Stamp, load_encoder
 from search.errors import ConfigError
 from search.pages import Page
 from search.probe import VectorModel, load_vector_model
@@ -29,6 +29,7 @@ from search.query.correct import correct
 from search.query.elsewhere import load_elsewhere
 from search.query.expand import Plan, expand
 from search.query.explain import did_you_mean, hit
+from search.query.intent import IntentModel, intent_weight, load_intent_model, reorder
 from search.query.parse import MAX_QUERY_CHARS, parse
 from search.query.pin import demote, idiom_led, named_pages, pin
 from search.query.reload import Generations
@@ -54,7 +55,7 @@ class Explanation:
     safety: SafetyNotice | None
     plan: Plan
     candidates: Candidates
-    ranked: Ranked  # after the semantic stage and the crisis pin, as served
+    ranked: Ranked  # after the semantic and intent stages and the crisis pin, as served
     features: tuple[Features, ...]  # per ranked hit (the first few, for a served page of results)
     confidences: tuple[float, ...]  # the model's, before the display cap of shown_confidences
     scope: float  # how sure the ranker is that any page answers the query
@@ -62,6 +63,15 @@ class Explanation:
     broad: bool  # only site-wide words matched
     kind: str  # SearchResult.kind
     semantic_weight: float  # the sentence vectors' share of the order (0: not encoded)
+
+
+def _same_encoder(path: Path, fitted: Stamp, encoder: Encoder, script: str) -> None:
+    """Refuse a model fitted on another encoder's vectors: they would mean nothing to it."""
+    if fitted != encoder.stamp:
+        raise ConfigError(
+            f"{path}: fitted on vectors of {fitted.as_dict()}, not {encoder.stamp.as_dict()}; "
+            f"run `python scripts/{script} --write`"
+        )
 
 
 class Searcher:
@@ -76,22 +86,18 @@ class Searcher:
         self.encoder: Encoder | None = load_encoder(settings.semantic_threads) if settings.semantic else None
         self.classifier: CrisisClassifier | None = None
         self.topic: VectorModel | None = None
-        if self.encoder is not None and settings.crisis_classifier is not None:
-            self.classifier = load_classifier(settings.crisis_classifier)
-            if self.classifier.stamp != self.encoder.stamp:
-                raise ConfigError(
-                    f"{settings.crisis_classifier}: fitted on vectors of {self.classifier.stamp.as_dict()}, "
-                    f"not {self.encoder.stamp.as_dict()}; run `python scripts/fit_crisis.py --write`"
-                )
-        if self.encoder is not None and settings.topic_model is not None:
-            self.topic = load_vector_model(
-                settings.topic_model, "topic model", "run `python scripts/calibrate.py --write` to write it again"
-            )
-            if self.topic.stamp != self.encoder.stamp:
-                raise ConfigError(
-                    f"{settings.topic_model}: fitted on vectors of {self.topic.stamp.as_dict()}, "
-                    f"not {self.encoder.stamp.as_dict()}; run `python scripts/calibrate.py --write`"
-                )
+        self.intent: IntentModel | None = None
+        if self.encoder is not None:
+            if settings.crisis_classifier is not None:
+                self.classifier = load_classifier(settings.crisis_classifier)
+                _same_encoder(settings.crisis_classifier, self.classifier.stamp, self.encoder, "fit_crisis.py")
+            if settings.topic_model is not None:
+                fix = "run `python scripts/calibrate.py --write` to write it again"
+                self.topic = load_vector_model(settings.topic_model, "topic model", fix)
+                _same_encoder(settings.topic_model, self.topic.stamp, self.encoder, "calibrate.py")
+            if settings.intent_model is not None:
+                self.intent = load_intent_model(settings.intent_model)
+                _same_encoder(settings.intent_model, self.intent.stamp, self.encoder, "fit_intent.py")
         self._generations = Generations(settings.index_dir, self._open)
 
     def _open(self, generation: Path) -> Snapshot:
@@ -184,6 +190,11 @@ class Searcher:
             ranked = fuse(ranked, scaled, weight)
         else:
             weight = 0.0
+        # What past queries with this meaning were after: only for the pages the model was fitted on.
+        intent = self.intent if self.intent is not None and self.intent.pages == snap.digest else None
+        if intent is not None and vector is not None and len(ranked) > 1:
+            by_doc = intent.by_doc(vector, snap.by_slug, len(snap.heads))
+            ranked = reorder(ranked, by_doc, intent_weight(words_match, cfg.intent))
         crisis_doc = snap.by_slug.get(self.settings.crisis_page)
         if crisis_doc is not None and (safety is not None or detection.figure is not None):
             named = named_pages(plan, snap.titles) if safety is not None else []

@@ -60,17 +60,22 @@ def similarities(query: Vectors, pages: Vectors, docs: Sequence[int] = (), sampl
 
 def fuse(ranked: Ranked, scaled: Vectors, weight: float) -> Ranked:
     """The hits reordered by (1 - weight) x lexical score / best + weight x scaled similarity."""
+    return blend(ranked, scaled, weight, keep=1.0 - weight)
+
+
+def blend(ranked: Ranked, values: Vectors, weight: float, keep: float = 1.0) -> Ranked:
+    """The hits reordered by keep x score / best + weight x their value; `semantic` keeps the meaning's share."""
     if not ranked.hits or weight <= 0.0:
         return ranked
     top = ranked.hits[0].score or 1.0
     rows = [
         replace(
             h,
-            score=(1.0 - weight) * h.score / top + weight * float(scaled[h.doc]),
-            semantic=weight * float(scaled[h.doc]),
+            score=keep * h.score / top + weight * float(values[h.doc]),
+            semantic=keep * h.semantic / top + weight * float(values[h.doc]),
         )
         for h in ranked.hits
     ]
-    # A stable sort: equal scores keep the lexical order.
+    # A stable sort: equal scores keep the order they came in.
     rows.sort(key=lambda r: -r.score)
     return Ranked(tuple(rows))
