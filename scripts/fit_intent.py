@@ -106,25 +106,24 @@ def main() -> None:
         explained = [searcher.explain(q) for _, q, _, _ in queries]
         gate = searcher.config.lexical_scope
         words_match = [confidence(x.scope_features, gate) if x.scope_features is not None else 0.0 for x in explained]
-        docs = [row_of[h.slug] for h in snap.heads]  # the model's row of each document
     folds = np.random.default_rng(0).integers(0, FOLDS, len(queries))
     names = sorted({s for s, _, _, _ in queries})
     heads = "  ".join(f"{n.split('/')[-1][:11]:>11}" for n in names)
     print(f"{'l2':>7} {'weight':>6} {'floor':>5} {'skip':>4}  {heads}   mean")
     for l2 in L2_GRID:
-        held = np.zeros((len(queries), len(slugs)))
+        held = np.zeros((len(queries), len(snap.heads)))  # each query's probabilities by document, out of fold
         for k in range(FOLDS):
             train = (folds != k) & taught
             x = np.vstack([q_vectors[train], t_vectors])
             y = np.concatenate([q_labels[train], t_labels])
             w, b = fit(x, y, len(slugs), l2)
-            z = q_vectors[folds == k] @ w.T + b
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            held[folds == k] = e / e.sum(axis=1, keepdims=True)
+            fold_model = IntentModel(tuple(slugs), w.astype(np.float32), b.astype(np.float32), encoder.stamp, "")
+            for row in np.flatnonzero(folds == k):
+                held[row] = fold_model.by_doc(q_vectors[row].astype(np.float32), snap.by_slug, len(snap.heads))
         for rules in RULES:
             right: dict[str, list[bool]] = {n: [] for n in names}
             for i, (name, _, _, expected) in enumerate(queries):
-                ranked = reorder(explained[i].ranked, held[i][docs], intent_weight(words_match[i], rules))
+                ranked = reorder(explained[i].ranked, held[i], intent_weight(words_match[i], rules))
                 first = snap.heads[ranked.hits[0].doc].slug if ranked.hits else ""
                 right[name].append(first in expected)
             means = [float(np.mean(right[n])) for n in names]
