@@ -118,8 +118,8 @@ def main() -> None:
             y = np.concatenate([q_labels[train], t_labels])
             w, b = fit(x, y, len(slugs), l2)
             fold_model = IntentModel(tuple(slugs), w.astype(np.float32), b.astype(np.float32), encoder.stamp, "")
-            for row in np.flatnonzero(folds == k):
-                held[row] = fold_model.by_doc(q_vectors[row].astype(np.float32), snap.by_slug, len(snap.heads))
+            for n in np.flatnonzero(folds == k).tolist():
+                held[n] = fold_model.by_doc(q_vectors[n].astype(np.float32), snap.by_slug, len(snap.heads))
         for rules in RULES:
             right: dict[str, list[bool]] = {n: [] for n in names}
             for i, (name, _, _, expected) in enumerate(queries):
