@@ -15,6 +15,7 @@ from search.errors import CondSearchError
 from search.safety import check, load_rules
 from search.safety.detect import Detection, Match, _plain, detect
 from search.safety.morphology import conjugate, sound_key, unleet
+from search.safety.rules import lambdacism, real_word, slips
 from search.settings import Settings
 from tests.conftest import RELEVANCE
 
@@ -29,7 +30,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlm"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmo"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -95,6 +96,10 @@ DISPUTED = {
     "my screenplay character leaves a goodbye note need help making it realistic": (
         "a goodbye note in fiction: the rules cannot tell whose note it is without reading the story"
     ),
+    "everything is set for after my sons graduation": (
+        "no word of death, harm or leaving: 'set for after' a date reads as a party or a move as often"
+    ),
+    "finished my note, its in my desk drawer": "a note with no goodbye, death or recipient in it",
     "i work at a pharmacy how do we spot someone stockpiling meds": (
         "stockpiling asked about by a professional: a rule cannot tell the asker from the person at risk"
     ),
@@ -218,6 +223,16 @@ TOPIC = frozenset(
         "tuve pensamientos suicidas despues del parto hace dos años ya estoy bien era depresion posparto",
         "cuanto tiempo tarda la ketamina en bajar las ideas suicidas segun los estudios",
         "como preguntarle a alguien si esta pensando en suicidarse",
+        # set O (round 12): treatment, side-effect and insurance questions about suicidal thoughts
+        "does ketamine help with suicidal thoughts",
+        "can ssris increase suicidal thoughts in teenagers",
+        "how fast does ketamine reduce suicidal ideation compared to ssris",
+        "does insurance cover ketamine for suicidal ideation",
+        "suicide risk in bipolar depression vs unipolar",
+        "la ketamina ayuda con los pensamientos suicidas?",
+        "cuanto dura el efecto de la ketamina contra las ideas suicidas",
+        "el seguro cubre ketamina para ideacion suicida?",
+        "los antidepresivos aumentan las ideas suicidas en jovenes?",
     ]
 )
 
@@ -344,6 +359,12 @@ def test_general_forms(query: str, category: str) -> None:
         "nokiero vivir",
         "sucidarme",  # misspelt infinitive with its pronoun
         "kitarme la bida",
+        "ya me voy a matal",  # a final -r said and typed as -l (Caribbean Spanish)
+        "quiero quitarce la vida",  # the pronoun spelt by ear
+        "ya no qiero vivir",  # q without its u
+        "i hate being alivr",  # one slipped key in a five-letter word
+        "everyone is better w/o me",  # a slashed abbreviation
+        "estan mejor sn mi",
     ],
 )
 def test_typos_split_and_joined_words(query: str) -> None:
@@ -674,8 +695,10 @@ def test_shorthand(tmp_path: Path) -> None:
         'shorthand:\n  pa: para el\ncrisis:\n  test:\n    covers: a test\n    en:\n      - "want die"\n',
         encoding="utf-8",
     )
-    with pytest.raises(CondSearchError, match=r"shorthand\.pa.*one word for one word"):
+    with pytest.raises(CondSearchError, match=r"shorthand\.pa.*one word \(or two around a slash\) for one word"):
         load_rules(tmp_path / "bad.yaml")
+    slashed = load_rules(_rules(tmp_path, '      - "better without_me"\n', extra="shorthand:\n  w/o: without\n"))
+    assert check("better off w/o me", slashed) == "better without_me" and not check("better off w o me", slashed)
 
 
 def test_idioms(tmp_path: Path) -> None:
@@ -718,6 +741,17 @@ def test_morphology() -> None:
     assert sound_key("noose") != sound_key("nose")
     assert sound_key("estrañaria") == sound_key("extrañaria") and sound_key("esplicar") == sound_key("explicar")
     assert sound_key("exit") != sound_key("esit")  # only "ex" before a consonant sounds as "es"
+    assert sound_key("qiero") == sound_key("quiero") and sound_key("iraq") == sound_key("irak")
+    assert RULES.morphology.split_enclitics("matarce") == ("se", "matar")
+    assert RULES.morphology.split_enclitics("dice") is None and RULES.morphology.split_enclitics("parece") is None
+
+
+def test_slips_and_lambdacism_read_only_non_words() -> None:
+    assert lambdacism("matal") and lambdacism("moril")
+    assert not lambdacism("terminal") and not lambdacism("causal") and not lambdacism("mal")
+    assert "alive" in set(slips("alivr")) and "alike" not in set(slips("alivr"))
+    assert real_word("pulls") and not real_word("alivr")  # "my pulls" is not read as "my pills"
+    assert not check("hospital terminal cancer", RULES) and not check("i went w/o sleep", RULES)
 
 
 # Errors name the file, the category and what to fix --------------------------------------------

@@ -85,6 +85,8 @@ def _words(text: str, rules: SafetyRules) -> list[_Word]:
         whole = None
         if between and set(between) <= _CENSOR:
             whole = rules.uncensor(raw[i], raw[i + 1], len(between))  # "s*icidal", "k!ll"
+        if whole is None and between == "/":
+            whole = rules.shorthand.get(f"{raw[i]}/{raw[i + 1]}")  # "w/o" = "without"
         if whole is None and rules.joins(raw[i], raw[i + 1]):
             whole = raw[i] + raw[i + 1]  # "kill my self", "sui cide"
         if whole:

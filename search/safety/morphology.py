@@ -182,6 +182,7 @@ def conjugate(infinitive: str, spec: Mapping[str, object] | None = None) -> Verb
 
 _PRONOUN_PERSON = {"me": 0, "te": 1, "nos": 3}
 _QU = re.compile(r"qu(?=[eiy])")
+_Q = re.compile(r"q(?!u)")  # "qiero" = "quiero"
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _HARD_C = re.compile(r"c(?!h)")
 _DOUBLE = re.compile(r"([b-df-hj-np-tv-z])\1+")  # consonants only: "noose" is not "nose"
@@ -192,8 +193,8 @@ _EX = re.compile(r"^ex(?=[bcdfgjklmnpqrstvwz])")  # "estrañar" = "extrañar", "
 
 @lru_cache(maxsize=100_000)
 def sound_key(word: str) -> str:
-    """A spelling-insensitive key: "suiside" = "suicide", "kiero" = "quiero", "bida" = "vida", "estraño" = "extraño"."""
-    key = _QU.sub("k", _EX.sub("es", word))
+    """A spelling-insensitive key: "suiside" = "suicide", "qiero" = "quiero", "bida" = "vida", "estraño" = "extraño"."""
+    key = _Q.sub("k", _QU.sub("k", _EX.sub("es", word)))
     key = _SOFT_C.sub("s", key)
     key = _HARD_C.sub("k", key)
     key = key.replace("z", "s").replace("v", "b").replace("ph", "f").replace("ck", "k")
@@ -285,6 +286,8 @@ class Morphology:
         """("me", "matar") for "matarme", ("se", "lo", "hacer")... ; None when the word is not a verb + pronouns."""
         if len(word) < 5 or sound_key(word) in self.spanish:
             return None
+        if word.endswith(("ce", "ze")) and not word.endswith(("ece", "ice")):
+            word = word[:-2] + "se"  # spelt by ear: "matarce", "quitarze" are "matarse", "quitarse"
         for suffix in self.enclitics:
             if word.endswith(suffix) and len(word) - len(suffix) >= 2:
                 host = self.hosts.get(sound_key(word[: -len(suffix)]))

@@ -131,6 +131,9 @@ class SafetyRules:
         if len(word) >= 4 and not typo_free:
             if len(word) <= 5:  # four and five letters: swapped letters only
                 found.update(wid for text, wid in self.swaps.get("".join(sorted(word)), ()) if typo(text, word))
+            if len(word) == 5 and not real_word(word):  # and a slipped finger in a non-word: "alivr", "pilld"
+                for slipped in slips(word):
+                    found.update(self.by_form.get(slipped, ()))
             for length in (len(word) - 1, len(word), len(word) + 1):
                 texts, wids = self.by_length.get(f"{word[0]}{length}", ((), ()))
                 if texts:
@@ -242,6 +245,9 @@ def word_keys(word: str, morphology: Morphology, written: bool = False, language
     # is not "ahorra", saves up; "boy" is not "voy") and finds only the verbs it is a form of.
     by_ear = not written and not common(word)
     lemmas = morphology.spanish_lemmas(word) if by_ear else morphology.written.get(word, frozenset())
+    if by_ear and not lemmas and lambdacism(word):
+        # Caribbean Spanish says and types a final -r as -l: "me quiero matal" is "matar".
+        lemmas = morphology.written.get(word[:-1] + "r", frozenset())
     keys.update("es:" + lemma for lemma in lemmas)
     if len(word) >= 4 and word.endswith(("o", "a", "os", "as")):
         keys.add("g:" + word.rstrip("s")[:-1])  # Spanish gender and number: muerto = muertas
@@ -258,6 +264,20 @@ def common(word: str) -> bool:
     return zipf(word, "es") >= COMMON_ZIPF or zipf(word, "en") >= COMMON_ZIPF
 
 
+# A word rarer than this in both languages may be an infinitive said with a final -l ("matal");
+# "terminal", "causal" and "practical" are words of their own, not "terminar", "causar", "practicar".
+LAMBDACISM_MAX_ZIPF = 1.5
+
+
+def lambdacism(word: str) -> bool:
+    """Whether a folded word may be a Spanish infinitive with its final -r typed as -l ("matal", "moril")."""
+    return (
+        len(word) >= 5
+        and word.endswith(("al", "el", "il"))
+        and max(zipf(word, "es"), zipf(word, "en")) < LAMBDACISM_MAX_ZIPF
+    )
+
+
 # A Spanish word this common is a word, not two run together.
 SPANISH_WORD_ZIPF = 3.0
 
@@ -265,6 +285,36 @@ SPANISH_WORD_ZIPF = 3.0
 def dictionary_word(word: str) -> bool:
     """Whether a folded word is a word of its own: never cut into pieces ("worthless" is not "worth less")."""
     return word in spelling_words() or zipf(word, "es") >= SPANISH_WORD_ZIPF
+
+
+# Each letter's neighbours on a QWERTY keyboard: a five-letter non-word may be a crisis word one
+# slipped key away ("alivr" = "alive"); a wider net would read real words ("pulls") as others.
+_KEYS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS = {
+    ch: "".join(
+        rows[c]
+        for r, rows in enumerate(_KEYS)
+        for c in range(len(rows))
+        if abs(r - row) <= 1 and abs(c - col) <= 1 and (r, c) != (row, col)
+    )
+    for row, line in enumerate(_KEYS)
+    for col, ch in enumerate(line)
+}
+
+# A word this rare in both languages is no word of its own, so it may be a slip of a crisis word.
+SLIP_MAX_ZIPF = 2.0
+
+
+def real_word(word: str) -> bool:
+    """Whether a folded word is used often enough in English or Spanish to be meant as written."""
+    return max(zipf(word, "en"), zipf(word, "es")) >= SLIP_MAX_ZIPF
+
+
+def slips(word: str) -> Iterable[str]:
+    """The word with one letter after the first replaced by a keyboard neighbour ("alivr" -> "alive", ...)."""
+    for i in range(1, len(word)):
+        for other in _NEIGHBOURS.get(word[i], ""):
+            yield word[:i] + other + word[i + 1 :]
 
 
 def typo(pattern: str, word: str) -> bool:
@@ -498,11 +548,14 @@ class _Compiler:
         out: dict[str, str] = {}
         for short, word in raw.items():
             short_words, long_words = surface_words(str(short)), surface_words(str(word))
+            if len(short_words) == 2 and str(short).count("/") == 1 and len(long_words) == 1:
+                out["/".join(short_words)] = long_words[0]  # "w/o": two letters on either side of a slash
+                continue
             if len(short_words) != 1 or len(long_words) != 1:
                 raise self.fail(
                     f"shorthand.{short}",
-                    f"`{short}: {word}` must be one word for one word",
-                    "e.g. `q: que`",
+                    f"`{short}: {word}` must be one word (or two around a slash) for one word",
+                    "e.g. `q: que` or `w/o: without`",
                     f"{short}:",
                 )
             out[short_words[0]] = long_words[0]
