@@ -10,6 +10,7 @@ from functools import cache, partial
 import numpy as np
 
 from search.analysis import stem
+from search.language import zipf
 from search.query.bm25 import Bm25F
 from search.query.clauses import Alt, Clause, Origin
 from search.query.config import AnswerRules, ConfidenceModel
@@ -136,6 +137,11 @@ def query_evidence(
     # Words that name a condition with no page here ("adhd", "eating disorder") are answered by no
     # page, whatever pages share their words: they stay in the slots and are never matched.
     named = {stem(plan.query.content[i]) for i in elsewhere.covered(plan.query.content)}
+    if elsewhere.about_treatment(plan.query.content) and not any(names_condition(bm25, c) for c in informative):
+        # A question about the treatment itself ("throwing up after ketamine"): its symptom words are
+        # the treatment's effects, not a condition a page treats, unless a word names one
+        # ("depression came back after ketamine").
+        named = {stem(w) for w in plan.query.content}
     clauses = tuple(c for c in informative if stem(c.word) not in named)
     # A word the lexicon knows but no page holds ("adhd" -> "attention deficit hyperactivity
     # disorder", on no page whole) is as unanswered as one nothing could stand for.
@@ -186,6 +192,20 @@ def features(bm25: Bm25F, ranked: Ranked, i: int, query: QueryEvidence) -> Featu
         topical=query.topical,
         meaning=query.meaning,
     )
+
+
+# Fields that name a page's condition: its title and the other names it goes by.
+NAME_FIELDS = frozenset({"title", "aliases"})
+# An everyday word in a title ("back", "chronic", "pain") names no condition by itself; Zipf 5 is
+# about "back", "work", "drink"; "depression", "migraine", "alcohol" sit below it.
+NAMING_MAX_ZIPF = 5.0
+
+
+def names_condition(bm25: Bm25F, clause: Clause) -> bool:
+    """Whether a word the user typed for the clause is in some page's title or other names, and no everyday word."""
+    if zipf(clause.word, "en") >= NAMING_MAX_ZIPF:
+        return False
+    return any(NAME_FIELDS & set(bm25.postings(t).fields) for a in clause.alts if a.origin in TYPED for t in a.terms)
 
 
 def _topical(bm25: Bm25F, clause: Clause) -> bool:

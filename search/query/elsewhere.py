@@ -1,8 +1,9 @@
-"""Conditions the site has no page for: the words of a query that name one are answered by no page.
+"""What no condition page answers: conditions the site has no page for, and questions about the treatment itself.
 
 "adhd in adults" matches "adults" on the depression page; without this it looks half answered.
-The names live in `search/resources/elsewhere.yaml` (reviewable data); a query's content words are
-matched against them as stemmed phrases, longest first.
+"throwing up after ketamine" matches "vomiting" on the migraine page, though it asks about the
+treatment's effects. Both live in `search/resources/elsewhere.yaml` (reviewable data); a query's
+content words are matched against them as stemmed phrases, longest first.
 """
 
 from __future__ import annotations
@@ -21,25 +22,35 @@ from search.yamltext import load_yaml
 
 @dataclass(frozen=True)
 class Elsewhere:
-    """Stemmed names of conditions with no page here."""
+    """Stemmed names of conditions with no page here, and phrases that ask about the treatment itself."""
 
     names: frozenset[tuple[str, ...]]
     longest: int
+    questions: frozenset[tuple[str, ...]] = frozenset()
 
     def covered(self, content: Sequence[str]) -> frozenset[int]:
         """Positions of the content words that are part of a name (longest names first)."""
-        stems = [stem(w) for w in content]
-        found: set[int] = set()
-        i = 0
-        while i < len(stems):
-            for size in range(min(self.longest, len(stems) - i), 0, -1):
-                if tuple(stems[i : i + size]) in self.names:
-                    found.update(range(i, i + size))
-                    i += size
-                    break
-            else:
-                i += 1
-        return frozenset(found)
+        return _covered([stem(w) for w in content], self.names, self.longest)
+
+    def about_treatment(self, content: Sequence[str]) -> bool:
+        """Whether the words ask about the treatment itself ("after ketamine", "spravato side effects")."""
+        longest = max((len(q) for q in self.questions), default=0)
+        return bool(_covered([stem(w) for w in content], self.questions, longest))
+
+
+def _covered(stems: Sequence[str], phrases: frozenset[tuple[str, ...]], longest: int) -> frozenset[int]:
+    """Positions of the stems that are part of a phrase, longest phrases first."""
+    found: set[int] = set()
+    i = 0
+    while i < len(stems):
+        for size in range(min(longest, len(stems) - i), 0, -1):
+            if tuple(stems[i : i + size]) in phrases:
+                found.update(range(i, i + size))
+                i += size
+                break
+        else:
+            i += 1
+    return frozenset(found)
 
 
 NONE = Elsewhere(frozenset(), 0)
@@ -65,4 +76,27 @@ def load_elsewhere(path: Path) -> Elsewhere:
                     f"{path}: condition {number} has {name!r}, which is not a name; write words, not only stop words"
                 )
             names.add(key)
-    return Elsewhere(frozenset(names), max((len(k) for k in names), default=0))
+    return Elsewhere(frozenset(names), max((len(k) for k in names), default=0), _questions(path, data))
+
+
+def _questions(path: Path, data: dict[str, object]) -> frozenset[tuple[str, ...]]:
+    """The treatment questions, each `{treatment}` written out once for every treatment word."""
+    words, templates = data.get("treatment_words") or [], data.get("treatment_questions") or []
+    if not isinstance(words, list) or not all(isinstance(w, str) and key_of(w) for w in words):
+        raise ConfigError(f"{path}: `treatment_words:` must be a list of words, e.g. `[ketamine, infusion]`")
+    if not isinstance(templates, list):
+        raise ConfigError(f"{path}: `treatment_questions:` must be a list of phrases, e.g. `- after {{treatment}}`")
+    out: set[tuple[str, ...]] = set()
+    for number, template in enumerate(templates, start=1):
+        text = template if isinstance(template, str) else ""
+        if "{treatment}" in text and not words:
+            raise ConfigError(f"{path}: treatment question {number} uses {{treatment}}; list `treatment_words:` too")
+        filled = [text.replace("{treatment}", w) for w in words] if "{treatment}" in text else [text]
+        keys = [key_of(f) for f in filled]
+        if not text or "{" in text.replace("{treatment}", "") or not all(keys):
+            raise ConfigError(
+                f"{path}: treatment question {number} is {template!r}; write words and at most {{treatment}}, "
+                "e.g. `after {treatment}`"
+            )
+        out.update(keys)
+    return frozenset(out)

@@ -56,3 +56,53 @@ def test_errors_name_the_entry_and_the_fix(tmp_path: Path, text: str, message: s
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_elsewhere(path)
+
+
+def test_treatment_questions_are_phrases_over_every_treatment_word() -> None:
+    assert ELSEWHERE.about_treatment(["throwing", "up", "after", "ketamine"])
+    assert ELSEWHERE.about_treatment(["spravato", "side", "effects"])
+    assert ELSEWHERE.about_treatment(["side", "effects", "infusions"])  # stemmed like queries
+    assert not ELSEWHERE.about_treatment(["ketamine", "for", "migraine"])
+    assert not ELSEWHERE.about_treatment(["after", "six", "infusions"])  # a phrase is contiguous
+
+
+@pytest.mark.parametrize(
+    "raw", ["dizzy the day after my infusion", "is ketamine addictive", "can i eat before my infusion"]
+)
+def test_a_question_about_the_treatment_itself_fits_no_page(clinic: Searcher, raw: str) -> None:
+    assert clinic.search(raw).unmatched
+
+
+@pytest.mark.parametrize(
+    ("raw", "slug"),
+    [("migraine came back after ketamine", "migraine"), ("ptsd nightmares after ketamine", "ptsd")],
+)
+def test_a_treatment_question_that_names_a_condition_still_finds_its_page(
+    clinic: Searcher, raw: str, slug: str
+) -> None:
+    result = clinic.search(raw)
+    assert result.hits[0].slug == slug and not result.unmatched
+
+
+def test_an_everyday_title_word_names_no_condition(clinic: Searcher) -> None:
+    """ "back" is in Chronic Low Back Pain's title but names nothing in "back to work after an infusion"."""
+    assert clinic.search("when can i go back to work after ketamine").unmatched
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("conditions: [[adhd]]\ntreatment_words: ketamine\n", r"`treatment_words:` must be a list of words"),
+        ("conditions: [[adhd]]\ntreatment_questions: after\n", r"`treatment_questions:` must be a list of phrases"),
+        ("conditions: [[adhd]]\ntreatment_questions: ['after {treatment}']\n", r"question 1 uses \{treatment\}"),
+        (
+            "conditions: [[adhd]]\ntreatment_words: [ketamine]\ntreatment_questions: ['{drug} safe']\n",
+            r"treatment question 1 is '\{drug\} safe'; write words and at most \{treatment\}",
+        ),
+    ],
+)
+def test_treatment_question_errors_name_the_entry_and_the_fix(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "elsewhere.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_elsewhere(path)
