@@ -48,7 +48,13 @@ class Lexicon:
 
 def key_of(phrase: str) -> tuple[str, ...]:
     """The lookup key of a phrase: its stemmed non-stop words."""
-    return tuple(stem(w) for w in surface_words(phrase) if not is_stop(w))
+    return _analysed(phrase)[0]
+
+
+def _analysed(phrase: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A phrase's lookup key and its non-stop words, from one split."""
+    words = [w for w in surface_words(phrase) if not is_stop(w)]
+    return tuple(stem(w) for w in words), frozenset(words)
 
 
 def _check_term(value: object, where: str) -> str:
@@ -105,22 +111,21 @@ def build_lexicon(pairs: Iterable[tuple[list[str], list[str], str]], foreign_sou
     foreign: set[str] = set()
     phrases: set[str] = set()
     count = 0
-    # A page's title is the target of each of its aliases: read each distinct term once.
-    keyed = cache(key_of)
-    content_of = cache(lambda term: frozenset(w for w in surface_words(term) if not is_stop(w)))
+    # A page's title is the target of each of its aliases: read each distinct term once, in one split.
+    analysed = cache(_analysed)
     for sources, targets, origin in pairs:
         count += 1
         phrases.update(sources + targets)
         is_foreign = origin.removesuffix(TWO_WAY) in foreign_sources
         for term in sources + targets:
             if is_foreign and term in sources:
-                foreign |= content_of(term)
+                foreign |= analysed(term)[1]
             else:
-                english |= content_of(term)
+                english |= analysed(term)[1]
         for source in sources:
-            key = keyed(source)
+            key = analysed(source)[0]
             for target in targets:
-                terms = keyed(target)
+                terms = analysed(target)[0]
                 if terms and terms != key:
                     table[key].setdefault(terms, Expansion(target, terms, origin))
     entries = {k: tuple(v.values()) for k, v in table.items()}

@@ -51,11 +51,8 @@ def file_digests(generation: Path) -> dict[str, str]:
     digests: dict[str, str] = {}
     for path in sorted(generation.iterdir()):
         if path.is_file() and path.name != MANIFEST and "LOCK" not in path.name:
-            digest = hashlib.sha256()
             with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-            digests[path.name] = digest.hexdigest()
+                digests[path.name] = hashlib.file_digest(handle, "sha256").hexdigest()
     return digests
 
 

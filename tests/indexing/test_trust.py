@@ -15,10 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.errors import IndexBusyError
+from search.errors import IndexBusyError, IndexMismatchError
 from search.indexing.build import LOCK_FILE, build_index
-from search.indexing.store import current_generation
+from search.indexing.store import VOCABULARY, current_generation
+from search.query.config import load_config
 from search.query.searcher import Searcher
+from search.query.snapshot import open_snapshot
+from search.settings import Settings
 from search.sources import load_pages
 from tests.conftest import PROJECT_ROOT, settings_for, write_page
 from tests.support.server import free_port
@@ -263,3 +266,15 @@ def _status(url: str) -> int:
         return httpx.get(url, timeout=1).status_code
     except httpx.HTTPError:
         return 0
+
+
+def test_a_file_that_breaks_the_open_is_reported_as_the_damage(tmp_path: Path) -> None:
+    """The digests are checked alongside the open: when a damaged file also breaks reading, the damage is named."""
+    index_dir = tmp_path / "index"
+    build_index(_corpus(tmp_path / "pages", ["alpha-pain", "beta-sleep"]), index_dir)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    (generation / VOCABULARY).write_text("{not json", encoding="utf-8")
+    config = load_config(Settings().ranking_file)
+    with pytest.raises(IndexMismatchError, match=r"is damaged \(vocabulary\.json changed since it was built\)"):
+        open_snapshot(generation, Settings().lexicon_dir, config)
