@@ -134,6 +134,30 @@ STOP_WORDS = frozenset(
     ]
 )
 KEEP_WORDS = frozenset(["not", "no", "nor", "never", "without", "after", "since", "before", "during", "in", "on"])
+# Negations as typed without the apostrophe: words in their own right, never "corrected" into
+# another word ("wish i wasnt alive" is not "wish i want alive").
+NEGATIONS = frozenset(
+    [
+        "aint",
+        "arent",
+        "cant",
+        "couldnt",
+        "didnt",
+        "doesnt",
+        "dont",
+        "hadnt",
+        "hasnt",
+        "havent",
+        "isnt",
+        "mustnt",
+        "neednt",
+        "shouldnt",
+        "wasnt",
+        "werent",
+        "wont",
+        "wouldnt",
+    ]
+)
 IRREGULAR = {
     "feet": "foot",
     "teeth": "tooth",

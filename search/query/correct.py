@@ -9,7 +9,7 @@ from functools import partial
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from search.analysis import KEEP_WORDS, is_stop, stem
+from search.analysis import KEEP_WORDS, NEGATIONS, is_stop, stem
 from search.language import spelling_words, zipf
 from search.query.clauses import Alt, Clause, Origin
 from search.query.config import ExpandWeights
@@ -100,7 +100,7 @@ def correct(
                 if not both_real:  # "every day" is right as typed: searched as "everyday" too, not corrected
                     corrections.append((join.source, join.target))
         if not known:
-            fixes = corrector.correct(word, language=query.language)
+            fixes = corrector.correct(word, language=query.language) if word not in NEGATIONS else []
             if fixes and is_spelled_right(word, query.language, corrector.rules.real_word_zipf):
                 # Context is a neighbouring word that means something ("migraine", not "after").
                 near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}

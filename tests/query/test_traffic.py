@@ -119,6 +119,12 @@ def test_did_you_mean_keeps_every_typed_word_and_the_negation(clinic: Searcher) 
     assert result.corrected_query == "neuropathy not responding to gabapentin"
 
 
+@pytest.mark.parametrize("raw", ["wish i wasnt alive", "i wish i wasnt here"])
+def test_a_negation_typed_without_its_apostrophe_is_never_corrected(clinic: Searcher, raw: str) -> None:
+    # "wasnt" beside "wish" made the known pair "wish want": the correction turned the meaning round.
+    assert clinic.plan(raw).corrections == ()
+
+
 def test_a_long_description_is_searched_and_keeps_its_confidence(clinic: Searcher) -> None:
     story = (
         "For two years the antidepressants have not really helped: I tried sertraline, then escitalopram, "
