@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from search.embedding import load_encoder  # noqa: E402
-from search.evaluate import Report, evaluate  # noqa: E402
+from search.evaluate import Report, evaluate, suggestion_recall  # noqa: E402
 from search.evaluate_safety import SafetyReport, evaluate_safety  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
 from search.query.searcher import Searcher  # noqa: E402
@@ -77,6 +77,14 @@ KINDS = [
     ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv")),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
+# Words being typed, some with a typo in the unfinished word: what the suggestion box shows.
+SUGGEST = [
+    "clinic-prefix.tsv",
+    "traffic-a/prefix.tsv",
+    "traffic-a/typo-prefix.tsv",
+    "independent/traffic-b/prefix.tsv",
+    "independent/traffic-b/typo-prefix.tsv",
+]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMO"]
 SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKN"]
 
@@ -135,6 +143,11 @@ def main() -> None:
         for name in CLINIC:
             r = run(REL / name)
             print(f"| {name} | {r.queries} | {cells(r)} |")
+        print("\n| as-you-type suggestions | n | an expected page among the first 3 pages suggested |")
+        print("|---|---|---|")
+        for name in SUGGEST:
+            found, total = suggestion_recall(REL / name, clinic.suggest)
+            print(f"| {name} | {total} | {found / total:.3f} |")
         print("\n| MedlinePlus (981 topics) | n | acc@1 | MRR@10 | recall@5 | p99 ms |")
         print("|---|---|---|---|---|---|")
         sets = [*sorted(REL.glob("medlineplus-*.tsv")), SHARED / "eval/dev/medlineplus-symptom-descriptions.tsv"]

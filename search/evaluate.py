@@ -10,6 +10,7 @@ from pathlib import Path
 
 from search.errors import EvalFileError
 from search.query.results import SearchResult
+from search.query.suggest import Suggestion
 
 
 @dataclass(frozen=True)
@@ -154,3 +155,16 @@ def evaluate(path: Path, search: Callable[[str], SearchResult], keep_misses: int
         out_of_scope_flagged=flagged_out / (n_out or 1),
         corrected=corrected,
     )
+
+
+def suggestion_recall(path: Path, suggest: Callable[[str], list[Suggestion]], depth: int = 3) -> tuple[int, int]:
+    """How many queries of a file have an acceptable page among the first `depth` pages suggested, of how many."""
+    cases = [c for c in read_cases(path) if "none" not in c.expected]
+    found = 0
+    for case in cases:
+        pages: list[str] = []
+        for suggestion in suggest(case.query):
+            if suggestion.slug not in pages:
+                pages.append(suggestion.slug)
+        found += bool(set(case.expected) & set(pages[:depth]))
+    return found, len(cases)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from search.evaluate import evaluate
+from search.evaluate import evaluate, suggestion_recall
 from search.query.searcher import Searcher
+from search.query.suggest import Suggestion
 from tests.conftest import RELEVANCE
 
 # Hand-picked from the issue and the product brief: each names the page that must be first.
@@ -51,6 +52,26 @@ FLOORS = {
 def test_clinic_dev_sets(clinic: Searcher, name: str) -> None:
     report = evaluate(RELEVANCE / name, lambda q: clinic.search(q))
     assert report.accuracy_at_1 >= FLOORS[name], [m.query for m in report.misses]
+
+
+def test_typing_with_a_typo_suggests_the_page_in_the_first_three(clinic: Searcher) -> None:
+    """The traffic issue's floor for the suggestion box: 95% of misspelled unfinished words."""
+    found, total = suggestion_recall(RELEVANCE / "traffic-a" / "typo-prefix.tsv", clinic.suggest)
+    assert found / total >= 0.95
+
+
+def test_suggestion_recall_counts_distinct_pages_and_any_acceptable_one(tmp_path: Path) -> None:
+    path = tmp_path / "typed.tsv"
+    path.write_text("query\texpected\nfib\tfibromyalgia|chronic-pain\nmig\tmigraine\nhours\tnone\n", encoding="utf-8")
+    offered = {
+        "fib": ["fibromyalgia", "fibromyalgia", "chronic-pain"],  # one page twice counts once
+        "mig": ["cluster-headache", "cluster-headache", "insomnia", "ptsd", "migraine"],  # fourth page
+    }
+
+    def suggest(raw: str) -> list[Suggestion]:
+        return [Suggestion(slug, slug, slug, "title") for slug in offered.get(raw, [])]
+
+    assert suggestion_recall(path, suggest) == (1, 2)  # "none" rows are not suggestion queries
 
 
 def test_medlineplus_misspelled_titles(medlineplus: Searcher) -> None:
