@@ -44,6 +44,7 @@ KINDS = [
             "traffic-f/real-words.tsv",
             "traffic-g/real-words.tsv",
             "traffic-i/real-words.tsv",
+            "traffic-k/real-words.tsv",
         ),
     ),
     ("everyday senses of medical words", "traffic-a/real-words-2.tsv", ()),
@@ -56,6 +57,7 @@ KINDS = [
             "traffic-e/out-of-scope.tsv",
             "traffic-h/out-of-scope.tsv",
             "traffic-i/out-of-scope.tsv",
+            "traffic-k/out-of-scope.tsv",
         ),
     ),
     (
@@ -67,14 +69,21 @@ KINDS = [
             "traffic-e/paraphrase.tsv",
             "traffic-h/paraphrase.tsv",
             "traffic-i/paraphrase.tsv",
+            "traffic-k/paraphrase.tsv",
         ),
     ),
     (
         "symptom stories",
         "meaning-a/story.tsv",
-        ("meaning-b/story.tsv", "meaning-d/story.tsv", "traffic-e/story.tsv", "traffic-i/story.tsv"),
+        (
+            "meaning-b/story.tsv",
+            "meaning-d/story.tsv",
+            "traffic-e/story.tsv",
+            "traffic-i/story.tsv",
+            "traffic-k/story.tsv",
+        ),
     ),
-    ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv")),
+    ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv", "traffic-k/spanish.tsv")),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
 # Words being typed, some with a typo in the unfinished word: what the suggestion box shows.
@@ -86,7 +95,7 @@ SUGGEST = [
     "independent/traffic-b/typo-prefix.tsv",
 ]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMO"]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKN"]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNP"]
 
 
 def cells(r: Report) -> str:
