@@ -27,6 +27,7 @@ class Elsewhere:
     names: frozenset[tuple[str, ...]]
     longest: int
     questions: frozenset[tuple[str, ...]] = frozenset()
+    question_longest: int = 0
 
     def covered(self, content: Sequence[str]) -> frozenset[int]:
         """Positions of the content words that are part of a name (longest names first)."""
@@ -34,8 +35,7 @@ class Elsewhere:
 
     def about_treatment(self, content: Sequence[str]) -> bool:
         """Whether the words ask about the treatment itself ("after ketamine", "spravato side effects")."""
-        longest = max((len(q) for q in self.questions), default=0)
-        return bool(_covered([stem(w) for w in content], self.questions, longest))
+        return bool(_covered([stem(w) for w in content], self.questions, self.question_longest))
 
 
 def _covered(stems: Sequence[str], phrases: frozenset[tuple[str, ...]], longest: int) -> frozenset[int]:
@@ -76,7 +76,9 @@ def load_elsewhere(path: Path) -> Elsewhere:
                     f"{path}: condition {number} has {name!r}, which is not a name; write words, not only stop words"
                 )
             names.add(key)
-    return Elsewhere(frozenset(names), max((len(k) for k in names), default=0), _questions(path, data))
+    questions = _questions(path, data)
+    longest = max((len(k) for k in names), default=0)
+    return Elsewhere(frozenset(names), longest, questions, max((len(q) for q in questions), default=0))
 
 
 def _questions(path: Path, data: dict[str, object]) -> frozenset[tuple[str, ...]]:
