@@ -65,20 +65,31 @@ def load_elsewhere(path: Path) -> Elsewhere:
     groups = data.get("conditions") if isinstance(data, dict) else None
     if not isinstance(groups, list):
         raise ConfigError(f"{path}: expected a `conditions:` list of name lists, e.g. `- [adhd, attention deficit]`")
+    senses = data.get("other_senses") or []
+    if not isinstance(senses, list):
+        raise ConfigError(f"{path}: `other_senses:` must be a list of phrase lists, e.g. `- [great depression]`")
+    # A page's word in another sense ("great depression", "roof shingles") answers as little as a
+    # condition with no page: both are names no page holds.
+    names = _names(path, groups, "condition") | _names(path, senses, "other sense")
+    questions = _questions(path, data)
+    longest = max((len(k) for k in names), default=0)
+    return Elsewhere(frozenset(names), longest, questions, max((len(q) for q in questions), default=0))
+
+
+def _names(path: Path, groups: list[object], what: str) -> set[tuple[str, ...]]:
+    """The stemmed keys of a list of name lists; errors name the entry and the fix."""
     names: set[tuple[str, ...]] = set()
     for number, group in enumerate(groups, start=1):
         if not isinstance(group, list) or not group:
-            raise ConfigError(f"{path}: condition {number} must be a list of names, e.g. `- [adhd, attention deficit]`")
+            raise ConfigError(f"{path}: {what} {number} must be a list of names, e.g. `- [adhd, attention deficit]`")
         for name in group:
             key = key_of(name) if isinstance(name, str) else ()  # stemmed as the lexicon's keys are
             if not key:
                 raise ConfigError(
-                    f"{path}: condition {number} has {name!r}, which is not a name; write words, not only stop words"
+                    f"{path}: {what} {number} has {name!r}, which is not a name; write words, not only stop words"
                 )
             names.add(key)
-    questions = _questions(path, data)
-    longest = max((len(k) for k in names), default=0)
-    return Elsewhere(frozenset(names), longest, questions, max((len(q) for q in questions), default=0))
+    return names
 
 
 def _questions(path: Path, data: dict[str, object]) -> frozenset[tuple[str, ...]]:

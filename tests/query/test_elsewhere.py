@@ -106,3 +106,26 @@ def test_treatment_question_errors_name_the_entry_and_the_fix(tmp_path: Path, te
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_elsewhere(path)
+
+
+@pytest.mark.parametrize("raw", ["tropical depression forecast", "great depression unemployment"])
+def test_a_pages_word_in_another_sense_fits_no_page(clinic: Searcher, raw: str) -> None:
+    assert clinic.search(raw).unmatched
+
+
+@pytest.mark.parametrize(
+    ("raw", "slug"), [("depression", "major-depressive-disorder"), ("shingles pain", "post-herpetic-neuralgia")]
+)
+def test_the_word_alone_keeps_its_medical_sense(clinic: Searcher, raw: str, slug: str) -> None:
+    result = clinic.search(raw)
+    assert not result.unmatched and slug in [h.slug for h in result.hits[:3]]
+
+
+def test_other_senses_errors_name_the_entry_and_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "elsewhere.yaml"
+    path.write_text("conditions: [[adhd]]\nother_senses: great depression\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"`other_senses:` must be a list of phrase lists"):
+        load_elsewhere(path)
+    path.write_text("conditions: [[adhd]]\nother_senses: [great depression]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"other sense 1 must be a list of names"):
+        load_elsewhere(path)
