@@ -133,7 +133,9 @@ class Corrector:
             candidates = {c for d in deletes(word, depth) for c in self.delete_map.get(d, ())}
             for cand in candidates:
                 dist = DamerauLevenshtein.distance(word, cand, score_cutoff=depth)
-                if dist <= depth:
+                # Two typos and a changed first letter make another word, not a typo ("ambetter" is
+                # no "better"): people rarely mistype the first letter, let alone with a second slip.
+                if dist <= depth and (dist < 2 or cand[0] == word[0]):
                     found[cand] = Correction(cand, dist, self._cost(word, cand, dist), "typo")
         if len(word) >= rules.sound_min_length:
             key = phonetic_key(word)
