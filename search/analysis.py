@@ -134,6 +134,18 @@ STOP_WORDS = frozenset(
     ]
 )
 KEEP_WORDS = frozenset(["not", "no", "nor", "never", "without", "after", "since", "before", "during", "in", "on"])
+# The letter keys of a QWERTY keyboard, row by row: a slipped finger strikes a key next to the
+# right one (the typo model ranks such slips first; the crisis rules read five-letter ones).
+QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+KEY_POSITION = {c: (r, i) for r, row in enumerate(QWERTY) for i, c in enumerate(row)}
+
+
+def neighbouring_keys(a: str, b: str) -> bool:
+    """Whether two different letters sit next to each other on the keyboard (diagonals included)."""
+    pa, pb = KEY_POSITION.get(a), KEY_POSITION.get(b)
+    return pa is not None and pb is not None and a != b and abs(pa[0] - pb[0]) <= 1 and abs(pa[1] - pb[1]) <= 1
+
+
 # Negations as typed without the apostrophe: words in their own right, never "corrected" into
 # another word ("wish i wasnt alive" is not "wish i want alive").
 NEGATIONS = frozenset(

@@ -48,7 +48,7 @@ class Lexicon:
 
 def key_of(phrase: str) -> tuple[str, ...]:
     """The lookup key of a phrase: its stemmed non-stop words."""
-    return _analysed(phrase)[0]
+    return tuple(stem(w) for w in surface_words(phrase) if not is_stop(w))
 
 
 def _analysed(phrase: str) -> tuple[tuple[str, ...], frozenset[str]]:

@@ -68,6 +68,16 @@ def write_page(folder: Path, slug: str, title: str = "", **fields: object) -> Pa
     return path
 
 
+def two_page_index(root: Path) -> Path:
+    """A real index of two made-up pages ("alpha-pain", "beta-sleep") under `root`: another corpus than the clinic's."""
+    folder = root / "pages"
+    folder.mkdir()
+    write_page(folder, "alpha-pain", "Alpha Pain")
+    write_page(folder, "beta-sleep", "Beta Sleep")
+    build_index(list(load_pages([folder]).pages), root / "index")
+    return root / "index"
+
+
 # Test tiers -------------------------------------------------------------------------------------
 # Every test gets exactly one tier marker (registered in pyproject.toml), from what it starts:
 #   browser   Chromium driven by Playwright (and a real server)

@@ -9,13 +9,11 @@ import pytest
 
 from search.embedding import STAMP
 from search.errors import ConfigError
-from search.indexing.build import build_index
 from search.probe import VectorModel, load_vector_model, pages_digest, save_vector_model
 from search.query.confidence import NEUTRAL_MEANING
 from search.query.searcher import Searcher
 from search.settings import Settings
-from search.sources import load_pages
-from tests.conftest import settings_for, write_page
+from tests.conftest import settings_for, two_page_index
 
 
 def test_pages_digest_is_the_set_not_the_order() -> None:
@@ -50,12 +48,7 @@ def test_meaning_separates_the_clinic_topics_from_the_rest(clinic: Searcher) -> 
 
 
 def test_another_corpus_gets_a_neutral_meaning(tmp_path: Path) -> None:
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    write_page(folder, "alpha-pain", "Alpha Pain")
-    write_page(folder, "beta-sleep", "Beta Sleep")
-    build_index(list(load_pages([folder]).pages), tmp_path / "index")
-    searcher = Searcher(settings_for(tmp_path / "index"))
+    searcher = Searcher(settings_for(two_page_index(tmp_path)))
     assert searcher.topic is not None  # loaded, but fitted for other pages
     features = searcher.explain("alpha pain").scope_features
     assert features is not None and features.meaning == NEUTRAL_MEANING

@@ -13,12 +13,11 @@ from itertools import combinations
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from search.analysis import neighbouring_keys
 from search.language import zipf
 from search.query.config import TypoRules
 
 PREFIX = 7  # deletes are taken of the first 7 letters (SymSpell's prefix trick): small, fast
-QWERTY = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
-_POS = {c: (r, i) for r, row in enumerate(QWERTY) for i, c in enumerate(row)}
 PHONETIC = [
     (r"^pn", "n"),
     (r"^ps", "s"),
@@ -84,10 +83,7 @@ def _keyboard_slip(a: str, b: str) -> bool:
     if len(a) != len(b):
         return False
     diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
-    if len(diff) != 1 or diff[0][0] not in _POS or diff[0][1] not in _POS:
-        return False
-    (r1, c1), (r2, c2) = _POS[diff[0][0]], _POS[diff[0][1]]
-    return abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1
+    return len(diff) == 1 and neighbouring_keys(*diff[0])
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from search.analysis import STOP_WORDS, fold, stem, surface_words
+from search.analysis import KEY_POSITION, STOP_WORDS, fold, neighbouring_keys, stem, surface_words
 from search.errors import ConfigError, Problem
 from search.language import spelling_words, zipf
 from search.safety.morphology import VERB_SPEC_KEYS, Morphology, sound_key
@@ -259,9 +259,14 @@ def word_keys(word: str, morphology: Morphology, written: bool = False, language
 COMMON_ZIPF = 4.5
 
 
+def frequency(word: str) -> float:
+    """How often a folded word is used in English or Spanish, whichever uses it more (Zipf)."""
+    return max(zipf(word, "en"), zipf(word, "es"))
+
+
 def common(word: str) -> bool:
     """Whether a folded word is among the commonest words of English or Spanish (never read as a typo)."""
-    return zipf(word, "es") >= COMMON_ZIPF or zipf(word, "en") >= COMMON_ZIPF
+    return frequency(word) >= COMMON_ZIPF
 
 
 # A word rarer than this in both languages may be an infinitive said with a final -l ("matal");
@@ -271,11 +276,7 @@ LAMBDACISM_MAX_ZIPF = 1.5
 
 def lambdacism(word: str) -> bool:
     """Whether a folded word may be a Spanish infinitive with its final -r typed as -l ("matal", "moril")."""
-    return (
-        len(word) >= 5
-        and word.endswith(("al", "el", "il"))
-        and max(zipf(word, "es"), zipf(word, "en")) < LAMBDACISM_MAX_ZIPF
-    )
+    return len(word) >= 5 and word.endswith(("al", "el", "il")) and frequency(word) < LAMBDACISM_MAX_ZIPF
 
 
 # A Spanish word this common is a word, not two run together.
@@ -287,19 +288,9 @@ def dictionary_word(word: str) -> bool:
     return word in spelling_words() or zipf(word, "es") >= SPANISH_WORD_ZIPF
 
 
-# Each letter's neighbours on a QWERTY keyboard: a five-letter non-word may be a crisis word one
+# Each letter's neighbours on the keyboard: a five-letter non-word may be a crisis word one
 # slipped key away ("alivr" = "alive"); a wider net would read real words ("pulls") as others.
-_KEYS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_NEIGHBOURS = {
-    ch: "".join(
-        rows[c]
-        for r, rows in enumerate(_KEYS)
-        for c in range(len(rows))
-        if abs(r - row) <= 1 and abs(c - col) <= 1 and (r, c) != (row, col)
-    )
-    for row, line in enumerate(_KEYS)
-    for col, ch in enumerate(line)
-}
+_NEIGHBOURS = {a: "".join(b for b in KEY_POSITION if neighbouring_keys(a, b)) for a in KEY_POSITION}
 
 # A word this rare in both languages is no word of its own, so it may be a slip of a crisis word.
 SLIP_MAX_ZIPF = 2.0
@@ -307,7 +298,7 @@ SLIP_MAX_ZIPF = 2.0
 
 def real_word(word: str) -> bool:
     """Whether a folded word is used often enough in English or Spanish to be meant as written."""
-    return max(zipf(word, "en"), zipf(word, "es")) >= SLIP_MAX_ZIPF
+    return frequency(word) >= SLIP_MAX_ZIPF
 
 
 def slips(word: str) -> Iterable[str]:

@@ -9,15 +9,13 @@ import pytest
 
 from search.embedding import STAMP
 from search.errors import ConfigError
-from search.indexing.build import build_index
 from search.probe import pages_digest
 from search.query.config import IntentRules
 from search.query.intent import IntentModel, intent_weight, load_intent_model, reorder, save_intent_model
 from search.query.rerank import Ranked, RankedHit
 from search.query.searcher import Searcher
 from search.settings import Settings
-from search.sources import load_pages
-from tests.conftest import settings_for, write_page
+from tests.conftest import settings_for, two_page_index
 
 
 def _model(slugs: tuple[str, ...], rows: list[list[float]], bias: list[float]) -> IntentModel:
@@ -98,12 +96,8 @@ def test_the_stage_moves_hits_only_where_it_was_fitted(clinic: Searcher, tmp_pat
     served = clinic.explain(query).ranked.hits
     off = Searcher(settings_for(Path(clinic.settings.index_dir)).model_copy(update={"intent_model": None}))
     assert off.intent is None and [h.doc for h in served] != [h.doc for h in off.explain(query).ranked.hits]
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    write_page(folder, "alpha-pain", "Alpha Pain")
-    write_page(folder, "beta-sleep", "Beta Sleep")
-    build_index(list(load_pages([folder]).pages), tmp_path / "index")
-    other = Searcher(settings_for(tmp_path / "index"))
+    index_dir = two_page_index(tmp_path)
+    other = Searcher(settings_for(index_dir))
     assert other.intent is not None and other.intent.pages != other.snapshot.digest
-    without = Searcher(settings_for(tmp_path / "index").model_copy(update={"intent_model": None}))
+    without = Searcher(settings_for(index_dir).model_copy(update={"intent_model": None}))
     assert other.explain("alpha pain").ranked == without.explain("alpha pain").ranked
