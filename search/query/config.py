@@ -40,6 +40,7 @@ class TypoRules:
     two_typos_from: int
     first_letter_cost: float
     keyboard_slip_bonus: float
+    far_substitution_cost: float
     frequency_tiebreak: float
     sound_min_length: int
     sound_cost: float
@@ -48,6 +49,10 @@ class TypoRules:
     split_cost: float
     real_word_zipf: float
     kept_first_letter_zipf: float
+    unlikely_typo_zipf: float
+    extra_edit_zipf: float
+    site_word_zipf: float
+    other_word_margin_zipf: float
 
     def max_typos(self, word: str) -> int:
         """Edits allowed for a word of this length."""

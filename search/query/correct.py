@@ -14,7 +14,7 @@ from search.language import spelling_words, zipf
 from search.query.clauses import Alt, Clause, Origin
 from search.query.config import ExpandWeights
 from search.query.parse import ParsedQuery
-from search.query.typos import Correction, Corrector
+from search.query.typos import Correction, Corrector, english_guess, english_likelihood
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,18 @@ def correct(
                     if _variant(word, f.word) or condition_form(word, f.word) or _in_context(f.word, near, bigrams)
                 ]
             elif fixes:
-                misspelled += 1
+                # A misspelled word's neighbours choose among its fixes: "back pian" is "back pain", not "plan".
+                beside = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
+                fixes = sorted(fixes, key=lambda f: not _in_context(f.word, beside, bigrams))
+                unfinished = i == len(content) - 1 and query.partial_last  # not a whole word to judge
+                if (
+                    not unfinished
+                    and not _in_context(fixes[0].word, beside, bigrams)
+                    and _meant_elsewhere(word, fixes[0], corrector, vocabulary, query.language)
+                ):
+                    fixes = []  # "itemized recipt" means "receipt", which no page uses: not "resist"
+                else:
+                    misspelled += 1
             alts.extend(_correction_alt(word, fix, weights) for fix in fixes)
             if fixes and not inflection(word, fixes[0].word):
                 corrections.append((word, fixes[0].word))
@@ -128,6 +139,24 @@ def correct(
         else:
             unusable.append(word)
     return Corrected(query, tuple(clauses), tuple(corrections), tuple(best_words), tuple(unusable), misspelled)
+
+
+def _meant_elsewhere(
+    word: str, fix: Correction, corrector: Corrector, vocabulary: Collection[str], language: str
+) -> bool:
+    """Whether a misspelled word is far likelier an English word the pages do not use than the fix.
+
+    The corrector only knows the pages' words, so "cancle" would become "canal"; English as a whole
+    says "cancel", and a word nothing answers is better left unanswered than answered wrongly.
+    """
+    if language != "en":
+        return False
+    rules = corrector.rules
+    guess = english_guess(word, rules)
+    if guess is None or guess == fix.word or corrector.known(guess) or stem(guess) in vocabulary:
+        return False
+    ours = english_likelihood(word, fix.word, fix.distance, rules) + rules.site_word_zipf
+    return english_likelihood(word, guess, 1, rules) >= ours + rules.other_word_margin_zipf
 
 
 def _completions(word: str, known: bool, corrector: Corrector, weights: ExpandWeights, language: str) -> list[Alt]:

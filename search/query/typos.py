@@ -13,8 +13,8 @@ from itertools import combinations
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from search.analysis import neighbouring_keys
-from search.language import zipf
+from search.analysis import VOWELS, neighbouring_keys
+from search.language import spelling_words, zipf
 from search.query.config import TypoRules
 
 PREFIX = 7  # deletes are taken of the first 7 letters (SymSpell's prefix trick): small, fast
@@ -78,12 +78,67 @@ def _key_deletes(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))} if len(key) >= 4 else set()
 
 
-def _keyboard_slip(a: str, b: str) -> bool:
-    """Whether two same-length words differ by one key struck next to the right one."""
+def _substitution(a: str, b: str) -> tuple[str, str] | None:
+    """The one letter pair two same-length words differ by, if they differ by exactly one letter."""
     if len(a) != len(b):
-        return False
+        return None
     diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
-    return len(diff) == 1 and neighbouring_keys(*diff[0])
+    return diff[0] if len(diff) == 1 else None
+
+
+def _transposition(a: str, b: str) -> bool:
+    """Whether two words differ by two neighbouring letters swapped ("pian" / "pain")."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _slip(a: str, b: str) -> bool:
+    """A neighbouring key struck instead of the right one, or two letters typed in the wrong order."""
+    pair = _substitution(a, b)
+    return (pair is not None and neighbouring_keys(*pair)) or _transposition(a, b)
+
+
+def _far_substitution(a: str, b: str) -> bool:
+    """One letter replaced by a key far from it and not a vowel for a vowel ("worring" / "working").
+
+    People drop, double, swap and mis-hit neighbouring letters, and confuse vowels by sound; a far
+    consonant in place of the right one is the rarest single typo.
+    """
+    pair = _substitution(a, b)
+    return pair is not None and not neighbouring_keys(*pair) and not (set(pair) <= VOWELS)
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one deletion, swap, replacement or insertion away (Norvig's candidate set)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    out |= {a + c + b for a, b in splits for c in LETTERS}
+    out.discard(word)
+    return out
+
+
+def english_likelihood(typed: str, word: str, distance: int, rules: TypoRules) -> float:
+    """How likely `word` is what was meant by `typed`, in Zipf units: its frequency less the typo's rarity."""
+    far = rules.unlikely_typo_zipf if distance == 1 and _far_substitution(typed, word) else 0.0
+    return zipf(word, "en") - far - rules.extra_edit_zipf * max(0, distance - 1)
+
+
+def english_guess(typed: str, rules: TypoRules) -> str | None:
+    """The likeliest English word one typo from a misspelled word, from the spelling dictionary and wordfreq."""
+    known = spelling_words()
+    scored = [
+        (english_likelihood(typed, w, 1, rules), w)
+        for w in edits1(typed)
+        if w in known and zipf(w, "en") >= rules.real_word_zipf
+    ]
+    return max(scored)[1] if scored else None
 
 
 @dataclass(frozen=True)
@@ -161,8 +216,10 @@ class Corrector:
         cost = float(dist)
         if typed[0] != cand[0]:
             cost += rules.first_letter_cost
-        if dist == 1 and _keyboard_slip(typed, cand):
+        if dist == 1 and _slip(typed, cand):
             cost -= rules.keyboard_slip_bonus
+        elif dist == 1 and _far_substitution(typed, cand):
+            cost += rules.far_substitution_cost
         return cost - rules.frequency_tiebreak * math.log1p(self.counts.get(cand, 0)) / self.log_max_count
 
     def split(self, word: str) -> str | None:

@@ -108,3 +108,17 @@ def test_phrase_similarity_credits_partial_cover() -> None:
     assert phrase == "burning nerve pain treatment" and score > 0.85
     [(none, nothing)] = phrase_scores([("burning nerve pain", 1.0)], [["treatment of sleep"]], 0.6)
     assert (none, nothing) == (0.0, "")
+
+
+def test_neighbours_choose_a_misspelled_words_fix(clinic: Searcher) -> None:
+    corrected, _ = stages(clinic, "lower back pian")
+    assert ("pian", "pain") in corrected.corrections
+
+
+def test_a_misspelled_english_word_no_page_uses_is_left_unanswered(clinic: Searcher) -> None:
+    # "cancle" is "cancel" to English; the pages' nearest word ("canal") would answer it wrongly.
+    corrected, _ = stages(clinic, "cancle my appointment")
+    assert corrected.corrections == () and "cancle" in corrected.unusable
+    # A word the pages use stays likelier on this site than a commoner English word: "cluser" is "cluster".
+    corrected, _ = stages(clinic, "cluser headache")
+    assert ("cluser", "cluster") in corrected.corrections

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.query.config import load_config
-from search.query.typos import Corrector, build_corrector, deletes, phonetic_key
+from search.query.typos import Corrector, build_corrector, deletes, edits1, english_guess, phonetic_key
 
 RULES = load_config().typos
 
@@ -98,3 +98,27 @@ def test_candidates_come_from_the_delete_map(corrector: Corrector) -> None:
     assert "neuropathy" in corrector.delete_map["neuropa"]
     assert deletes("abc", 1) == {"abc", "ab", "ac", "bc"}
     assert phonetic_key("pneumonia") == phonetic_key("numonia")
+
+
+def test_a_dropped_letter_beats_a_far_key() -> None:
+    # "worring": a dropped "y" (worrying), not "r" struck for the far-off "k" (working), however common.
+    corrector = build_corrector({"working": 90, "worrying": 5}, RULES)
+    assert corrector.correct("worring")[0].word == "worrying"
+
+
+def test_swapped_letters_count_as_a_slip() -> None:
+    corrector = build_corrector({"pain": 10, "pin": 10}, RULES)
+    fixes = {f.word: f.cost for f in corrector.correct("pian")}
+    assert fixes["pain"] < fixes["pin"]  # both one edit: the swap is the likelier typo
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("cancle", "cancel"), ("recipt", "receipt"), ("worring", "worrying"), ("abouut", "about")]
+)
+def test_english_guess(typed: str, meant: str) -> None:
+    assert english_guess(typed, RULES) == meant
+
+
+def test_edits1_are_one_edit_away() -> None:
+    found = edits1("pian")
+    assert {"pain", "plan", "pan", "piano"} <= found and "pian" not in found
