@@ -94,8 +94,8 @@ SUGGEST = [
     "independent/traffic-b/prefix.tsv",
     "independent/traffic-b/typo-prefix.tsv",
 ]
-SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMO"]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNP"]
+SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMOQ"]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNPR"]
 
 
 def cells(r: Report) -> str:

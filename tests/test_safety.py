@@ -30,7 +30,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmo"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmoq"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -110,6 +110,15 @@ DISPUTED = {
 # be at risk, and the notice offers help without saying they are (docs/relevance.md, "Crisis safety").
 TOPIC = frozenset(
     [
+        # set Q (round 13): research, history of a past attempt, grief and symptom questions
+        "does self harm count as a ptsd symptom",
+        "i attempted suicide 10 years ago, fully recovered now, can i still get ketamine for my back pain",
+        "history of self harm as a teen, none since, is that a contraindication for ketamine",
+        "difference between passive and active suicidal ideation",
+        "la ketamina ayuda con los pensamientos suicidas? que dicen los estudios",
+        "intenté suicidarme hace 15 años, ya estoy bien, puedo recibir ketamina para la migraña",
+        "la autolesión es síntoma de estrés postraumático?",
+        "mi papa murio por suicidio hace años y sigo atorada en el duelo, tratan duelo prolongado",
         # set M (round 11): research, fiction, training, grief and side-effect questions about suicide
         "can ketamine cause suicidal thoughts as a side effect",
         (
@@ -319,6 +328,15 @@ def test_topic_rows_are_labelled_none() -> None:
         ("thinking about the forever sleep", "slang"),
         ("quiero colgar los tenis ya", "slang"),
         ("my brother says nobody would miss him", "third-person"),
+        # round 13
+        ("sad that im alive every morning", "wish-dead"),
+        ("thinking of turning my brothers rifle on myself", "method"),
+        ("quiero apuntar el arma contra mi misma", "method"),
+        ("voy a brincar desde la azotea", "method"),
+        ("grabbed a lighter to burn my thigh", "self-harm"),
+        ("carving into my own arm again", "self-harm"),
+        ("my family would be better off with the insurance payout", "burden-hopelessness"),
+        ("mis hijos estarían tranquilos si me muriera", "burden-hopelessness"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -522,6 +540,10 @@ def test_figures_of_speech_and_condition_names(query: str, category: str) -> Non
         "le dejé mi perro a mi mamá mientras viajo",
         "mensaje de despedida para mis compañeros",
         "tengo todo listo para la infusión",
+        "staple gun slipped and hit my hand, now the nerve tingles",
+        "los niños saltan desde el trampolín de la alberca",
+        "este dolor de cabeza es para morirse",
+        "estoy muerta de verdad de cansancio",
     ],
 )
 def test_ordinary_searches_stay_quiet(query: str) -> None:
