@@ -45,6 +45,7 @@ KINDS = [
             "traffic-g/real-words.tsv",
             "traffic-i/real-words.tsv",
             "traffic-k/real-words.tsv",
+            "traffic-m/real-words.tsv",
         ),
     ),
     ("everyday senses of medical words", "traffic-a/real-words-2.tsv", ()),
@@ -58,6 +59,7 @@ KINDS = [
             "traffic-h/out-of-scope.tsv",
             "traffic-i/out-of-scope.tsv",
             "traffic-k/out-of-scope.tsv",
+            "traffic-m/out-of-scope.tsv",
         ),
     ),
     (
@@ -70,6 +72,7 @@ KINDS = [
             "traffic-h/paraphrase.tsv",
             "traffic-i/paraphrase.tsv",
             "traffic-k/paraphrase.tsv",
+            "traffic-m/paraphrase.tsv",
         ),
     ),
     (
@@ -81,9 +84,10 @@ KINDS = [
             "traffic-e/story.tsv",
             "traffic-i/story.tsv",
             "traffic-k/story.tsv",
+            "traffic-m/story.tsv",
         ),
     ),
-    ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv", "traffic-k/spanish.tsv")),
+    ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv", "traffic-k/spanish.tsv", "traffic-m/spanish.tsv")),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
 # Words being typed, some with a typo in the unfinished word: what the suggestion box shows.
