@@ -87,7 +87,11 @@ KINDS = [
             "traffic-m/story.tsv",
         ),
     ),
-    ("Spanish", "meaning-a/spanish.tsv", ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv", "traffic-k/spanish.tsv", "traffic-m/spanish.tsv")),
+    (
+        "Spanish",
+        "meaning-a/spanish.tsv",
+        ("meaning-b/spanish.tsv", "meaning-d/spanish.tsv", "traffic-k/spanish.tsv", "traffic-m/spanish.tsv"),
+    ),
 ]
 CLINIC = ["clinic-lay.tsv", "clinic-misspelled.tsv", "clinic-prefix.tsv", "clinic-long.tsv", "clinic-confusable.tsv"]
 # Words being typed, some with a typo in the unfinished word: what the suggestion box shows.

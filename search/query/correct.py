@@ -126,7 +126,8 @@ def correct(
                     misspelled += 1
             alts.extend(_correction_alt(word, fix, weights) for fix in fixes)
             if fixes and not inflection(word, fixes[0].word):
-                corrections.append((word, fixes[0].word))
+                if fixes[0].kind != "split":  # a space added changes no letter ("bloodwork"): searched, not offered
+                    corrections.append((word, fixes[0].word))
                 best_words.extend(fixes[0].word.split())
             else:  # nothing to offer, or another form of the word ("tightens" / "tightness"): searched, not offered
                 best_words.append(word)

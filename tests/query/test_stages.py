@@ -122,3 +122,11 @@ def test_a_misspelled_english_word_no_page_uses_is_left_unanswered(clinic: Searc
     # A word the pages use stays likelier on this site than a commoner English word: "cluser" is "cluster".
     corrected, _ = stages(clinic, "cluser headache")
     assert ("cluser", "cluster") in corrected.corrections
+
+
+def test_glued_words_are_searched_apart_but_not_offered(clinic: Searcher) -> None:
+    # Adding a space changes no letter: "bloodwork" and "burningfeet" are not misspelled, only glued.
+    corrected, _ = stages(clinic, "burningfeet at night")
+    assert corrected.corrections == ()
+    alts = [a for c in corrected.clauses for a in c.alts]
+    assert any(a.target == "burning feet" for a in alts)
