@@ -112,6 +112,8 @@ class SemanticRules:
     max_weight: float
     gamma: float
     skip_scope: float
+    fallback_hits: int  # pages the vectors alone offer when no word of the query matched a page
+    fallback_meaning: float  # ... only for a query the topic model reads as this site's subject
 
 
 @dataclass(frozen=True)

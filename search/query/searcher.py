@@ -36,7 +36,7 @@ from search.query.reload import Generations
 from search.query.rerank import Ranked, rerank
 from search.query.results import SearchResult
 from search.query.retrieve import Candidates, retrieve, top_k
-from search.query.semantic import fuse, semantic_weight, similarities
+from search.query.semantic import fuse, nearest, semantic_weight, similarities
 from search.query.snapshot import Snapshot, open_snapshot
 from search.query.suggest import Suggestion, suggest
 from search.safety import SafetyNotice, SafetyRules, detect, load_rules, notice, notice_texts
@@ -175,6 +175,11 @@ class Searcher:
         plan = self.plan(raw, snap)
         candidates = retrieve(plan, snap.bm25, cfg.retrieve, depth)
         ranked = rerank(candidates, plan, snap.phrases, cfg.rerank)
+        # No word matched a page ("mi esposo ya no disfruta nada"): meaning is the only answer left,
+        # for a query the topic model reads as this site's subject.
+        on_topic = topic is not None and meaning >= cfg.semantic.fallback_meaning
+        if not ranked.hits and on_topic and vector is not None and snap.vectors is not None:
+            ranked = nearest(vector, snap.vectors, max(depth, cfg.semantic.fallback_hits))
         evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning, self.elsewhere)
         # Scope is the lexical evidence that some page answers: it decides how far meaning may reorder.
         lexical_top = features(snap.bm25, ranked, 0, evidence) if ranked.hits else None

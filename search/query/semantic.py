@@ -5,6 +5,7 @@ pages so one query's scale matches another's) and mixed into the lexical order w
 grows as the lexical match weakens: a confident word match is trusted as it is, a paraphrase, a
 story or a Spanish query leans on meaning. Only pages the lexical stages found are reordered: in
 tuning, a page they missed never won on meaning alone, and the vectors cannot explain a match.
+When no word of the query matched any page, the nearest pages by meaning are the only answer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from search.embedding import Vectors
 from search.query.config import SemanticRules
-from search.query.rerank import Ranked
+from search.query.rerank import Ranked, RankedHit
 
 
 def semantic_weight(scope: float, rules: SemanticRules) -> float:
@@ -79,3 +80,12 @@ def blend(ranked: Ranked, values: Vectors, weight: float, keep: float = 1.0) -> 
     # A stable sort: equal scores keep the order they came in.
     rows.sort(key=lambda r: -r.score)
     return Ranked(tuple(rows))
+
+
+def nearest(query: Vectors, pages: Vectors, count: int) -> Ranked:
+    """The `count` pages whose vectors are closest to the query's, as hits scored by cosine alone."""
+    if count <= 0 or not len(pages):
+        return Ranked(())
+    cos = pages @ query
+    top = np.argsort(-cos, kind="stable")[:count]
+    return Ranked(tuple(RankedHit(int(d), float(cos[d]), 0.0, "", 0.0, float(cos[d])) for d in top))

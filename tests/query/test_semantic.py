@@ -8,9 +8,9 @@ import pytest
 from search.query.config import SemanticRules, load_config
 from search.query.rerank import Ranked, RankedHit
 from search.query.searcher import Searcher
-from search.query.semantic import fuse, scale_sample, semantic_weight, similarities
+from search.query.semantic import fuse, nearest, scale_sample, semantic_weight, similarities
 
-RULES = SemanticRules(max_weight=0.5, gamma=1.0, skip_scope=0.95)
+RULES = SemanticRules(max_weight=0.5, gamma=1.0, skip_scope=0.95, fallback_hits=10, fallback_meaning=0.5)
 
 
 def test_weight_falls_as_scope_rises_and_stops_above_the_skip() -> None:
@@ -102,3 +102,25 @@ def test_semantic_off_in_settings_is_words_only(clinic: Searcher) -> None:
     assert words_only.encoder is None
     explained = words_only.explain("no puedo dormir")
     assert explained.semantic_weight == 0.0
+
+
+def test_nearest_ranks_every_page_by_cosine_alone() -> None:
+    pages = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    ranked = nearest(np.array([0.0, 1.0], dtype=np.float32), pages, 2)
+    assert [h.doc for h in ranked.hits] == [2, 1]
+    assert all(h.bm25 == 0.0 and h.semantic == h.score for h in ranked.hits)
+    assert nearest(np.array([0.0, 1.0], dtype=np.float32), pages, 0).hits == ()
+
+
+def test_meaning_answers_when_no_word_matched_a_page(clinic: Searcher) -> None:
+    # Every word is Spanish the pages and lexicon lack: the nearest pages by meaning, flagged unmatched.
+    query = "mi esposo ya no disfruta nada y no quiere salir de la cama"
+    assert not clinic.plan(query).clauses or not clinic.explain(query).candidates.docs
+    result = clinic.search(query, limit=3)
+    assert result.unmatched and result.kind == "uncertain"
+    assert "major-depressive-disorder" in [h.slug for h in result.hits]
+
+
+def test_a_query_off_the_sites_subject_still_gets_nothing(clinic: Searcher) -> None:
+    result = clinic.search("asdfgh qwerty", limit=3)
+    assert result.hits == () and result.kind == "none"
