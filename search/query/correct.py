@@ -9,7 +9,7 @@ from functools import partial
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from search.analysis import KEEP_WORDS, NEGATIONS, is_stop, stem
+from search.analysis import KEEP_WORDS, NEGATIONS, PEOPLE, is_stop, stem
 from search.language import spelling_words, zipf
 from search.query.clauses import Alt, Clause, Origin
 from search.query.config import ExpandWeights
@@ -137,7 +137,7 @@ def correct(
             alts.extend(_completions(word, known or real(word), corrector, weights, query.language))
         if alts:
             clauses.append(Clause(tuple(_dedupe(alts)), word))
-        else:
+        elif word not in PEOPLE:  # "my son ...": who it is about is no word the site fails to answer
             unusable.append(word)
     return Corrected(query, tuple(clauses), tuple(corrections), tuple(best_words), tuple(unusable), misspelled)
 

@@ -130,3 +130,9 @@ def test_glued_words_are_searched_apart_but_not_offered(clinic: Searcher) -> Non
     assert corrected.corrections == ()
     alts = [a for c in corrected.clauses for a in c.alts]
     assert any(a.target == "burning feet" for a in alts)
+
+
+def test_relatives_are_not_words_the_site_fails_to_answer(clinic: Searcher) -> None:
+    # "son" is on no page, yet "my son ..." is as much in scope as "I ...": it is who, not what.
+    corrected, _ = stages(clinic, "my son drinks a bottle of vodka a day")
+    assert "son" not in corrected.unusable and "vodka" in corrected.unusable
