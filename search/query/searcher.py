@@ -249,7 +249,7 @@ class Searcher:
         return SearchResult(
             query=raw,
             corrected_query=did_you_mean(x.plan, hits),
-            total=x.candidates.total,
+            total=x.candidates.total or len(x.ranked),  # pages found by meaning alone count too
             hits=hits,
             took_ms=(time.perf_counter() - started) * 1000.0,
             safety=x.safety,

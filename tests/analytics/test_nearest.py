@@ -25,5 +25,11 @@ def test_the_nearest_of_poor_candidates_is_named_but_does_not_fit(clinic: Search
     assert found.score == round(explained.confidences[0], 3)  # as the hit shows it
 
 
-def test_nothing_comes_close_for_a_text_no_page_mentions(clinic: Searcher) -> None:
-    assert nearest_page(clinic, CONDITIONS, "vertigo") is None
+def test_a_page_found_by_meaning_alone_is_named_but_does_not_fit(clinic: Searcher) -> None:
+    # No page mentions vertigo: the nearest page by meaning is shown, flagged, and never proposed.
+    found = nearest_page(clinic, CONDITIONS, "vertigo")
+    assert found is not None and found.fits is False
+
+
+def test_nothing_comes_close_for_a_text_off_the_sites_subject(clinic: Searcher) -> None:
+    assert nearest_page(clinic, CONDITIONS, "asdfgh qwerty") is None
