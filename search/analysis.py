@@ -244,6 +244,59 @@ PEOPLE = frozenset(
 )
 
 
+# British and American spellings of one word: "behaviour" / "behavior", "tumour" / "tumor",
+# "anaesthetic" / "anesthetic", "centre" / "center", "counselling" / "counseling". The pages use
+# both; a real word typed the other way is the same word, not a typo and not unanswered.
+TO_AMERICAN = (
+    # haem, anaes, paed, oedema, oesophagus; not a plural's "-oes" (shoes, heroes) or a final "oe" (canoe)
+    (re.compile(r"(ae|oe)(?=[bcdfghjklmnpqrtvwxz]|s[a-z])"), "e"),
+    (re.compile(r"oea$"), "ea"),  # diarrhoea, apnoea
+    (re.compile(r"our(s|ed|ing|al|ite|able)?$"), r"or\1"),
+    (re.compile(r"([bt])re(s|d)?$"), r"\1er\2"),  # centre, fibre, litre
+    (re.compile(r"is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"ll(ing|ed|er|ers|or|ors)$"), r"l\1"),
+    (re.compile(r"ence$"), "ense"),
+    (re.compile(r"mme$"), "m"),
+)
+TO_BRITISH = (
+    (re.compile(r"(?<=[a-z]{2})or(s|ed|ing|al|ite|able)?$"), r"our\1"),
+    (re.compile(r"(?<=[a-z]{2})([bt])er(s|ed)?$"), r"\1re\2"),  # center, fiber, liter
+    (re.compile(r"iz(e|es|ed|ing|ation|ations|er|ers)$"), r"is\1"),
+    (re.compile(r"yz(e|es|ed|ing)$"), r"ys\1"),
+    (re.compile(r"(?<=[aeiou])l(ing|ed|er|ers|or|ors)$"), r"ll\1"),
+    (re.compile(r"ense$"), "ence"),
+    (re.compile(r"(?<=[a-z]{4})m$"), "mme"),
+)
+
+
+def spelling_variants(word: str) -> list[str]:
+    """The other spellings, American or British, a word may have: each rule on its own, then all together.
+
+    "ae" and "oe" spelt "e" ("anesthetic", "edema") may come from either: every "e" after a letter
+    or at the start is tried with an "a" and an "o" before it.
+    """
+    out: list[str] = []
+
+    def add(variant: str) -> None:
+        if variant != word and variant not in out:
+            out.append(variant)
+
+    for rules in (TO_AMERICAN, TO_BRITISH):
+        every = word
+        for pattern, repl in rules:
+            add(pattern.sub(repl, word))
+            every = pattern.sub(repl, every)
+        add(every)
+    for i, char in enumerate(word[:-1]):
+        if char == "e" and (i == 0 or word[i - 1] not in VOWELS) and word[i + 1] not in VOWELS:
+            add(word[:i] + "a" + word[i:])
+            add(word[:i] + "o" + word[i:])
+    if word.endswith("ea"):
+        add(word[:-2] + "oea")  # diarrhea, apnea
+    return out
+
+
 # Negations as typed without the apostrophe: words in their own right, never "corrected" into
 # another word ("wish i wasnt alive" is not "wish i want alive").
 NEGATIONS = frozenset(

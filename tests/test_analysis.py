@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.analysis import analyze, analyzer, fold, lowercase_words, stem, surface_words, tokens
+from search.analysis import analyze, analyzer, fold, lowercase_words, spelling_variants, stem, surface_words, tokens
 
 
 def test_fold_strips_accents_quotes_and_dashes() -> None:
@@ -103,3 +103,26 @@ def test_lowercase_words_tell_the_abbreviation_from_the_word() -> None:
 def test_surface_words_are_the_words_of_tokens(text: str) -> None:
     """The fast path (no offsets) reads exactly the words the tokenizer does."""
     assert surface_words(text) == [t.word for t in tokens(text)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "other"),
+    [
+        ("tumor", "tumour"),
+        ("behaviour", "behavior"),
+        ("anesthetic", "anaesthetic"),
+        ("oedema", "edema"),
+        ("fiber", "fibre"),
+        ("centre", "center"),
+        ("counseling", "counselling"),
+        ("recognise", "recognize"),
+        ("diarrhea", "diarrhoea"),
+        ("programme", "program"),
+    ],
+)
+def test_spelling_variants_cross_the_atlantic(typed: str, other: str) -> None:
+    assert other in spelling_variants(typed)
+
+
+def test_plurals_and_final_oe_are_not_british_spellings() -> None:
+    assert spelling_variants("shoes") == [] and spelling_variants("canoe") == []

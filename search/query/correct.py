@@ -9,7 +9,7 @@ from functools import partial
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from search.analysis import KEEP_WORDS, NEGATIONS, PEOPLE, is_stop, stem
+from search.analysis import KEEP_WORDS, NEGATIONS, PEOPLE, is_stop, spelling_variants, stem
 from search.language import spelling_words, zipf
 from search.query.clauses import Alt, Clause, Origin
 from search.query.config import ExpandWeights
@@ -99,7 +99,14 @@ def correct(
                 clauses.append(Clause((join,), join.label))
                 if not both_real:  # "every day" is right as typed: searched as "everyday" too, not corrected
                     corrections.append((join.source, join.target))
-        if not known:
+        other = None
+        if term not in vocabulary and query.language == "en" and real(word):
+            other = _other_spelling(word, vocabulary)
+        if other is not None:
+            # The same word spelt the other way ("tumor", "behaviour"): searched as the pages spell it, never offered.
+            alts.append(Alt((stem(other),), 1.0, Origin.TYPED, word, other))
+            best_words.append(word)
+        elif not known:
             fixes = corrector.correct(word, language=query.language) if word not in NEGATIONS else []
             if fixes and is_spelled_right(word, query.language, corrector.rules.real_word_zipf):
                 # Context is a neighbouring word that means something ("migraine", not "after").
@@ -140,6 +147,14 @@ def correct(
         elif word not in PEOPLE:  # "my son ...": who it is about is no word the site fails to answer
             unusable.append(word)
     return Corrected(query, tuple(clauses), tuple(corrections), tuple(best_words), tuple(unusable), misspelled)
+
+
+def _other_spelling(word: str, vocabulary: Collection[str]) -> str | None:
+    """The British or American spelling of a word when the pages use that one ("tumor" -> "tumour")."""
+    for variant in spelling_variants(word):
+        if stem(variant) in vocabulary:
+            return variant
+    return None
 
 
 def _meant_elsewhere(

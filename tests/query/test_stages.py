@@ -136,3 +136,11 @@ def test_relatives_are_not_words_the_site_fails_to_answer(clinic: Searcher) -> N
     # "son" is on no page, yet "my son ..." is as much in scope as "I ...": it is who, not what.
     corrected, _ = stages(clinic, "my son drinks a bottle of vodka a day")
     assert "son" not in corrected.unusable and "vodka" in corrected.unusable
+
+
+def test_a_word_spelt_the_other_side_of_the_atlantic_is_the_same_word(clinic: Searcher) -> None:
+    # The pages write "tumour" and "anaesthetic"; "tumor" is no typo to offer a correction for.
+    corrected, _ = stages(clinic, "tumor pain")
+    alts = [a for c in corrected.clauses for a in c.alts]
+    assert any(a.source == "tumor" and a.target == "tumour" and a.weight == 1.0 for a in alts)
+    assert corrected.corrections == () and "tumor" not in corrected.unusable
