@@ -122,7 +122,9 @@ def correct(
                 # A misspelled word's neighbours choose among its fixes: "back pian" is "back pain", not "plan".
                 beside = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
                 fixes = sorted(fixes, key=lambda f: not _in_context(f.word, beside, bigrams))
-                unfinished = i == len(content) - 1 and query.partial_last  # not a whole word to judge
+                # A word still being typed that begins a page word is not a whole word to judge yet.
+                last = i == len(content) - 1 and query.partial_last
+                unfinished = last and bool(corrector.completions(word, 1, query.language))
                 if (
                     not unfinished
                     and not _in_context(fixes[0].word, beside, bigrams)

@@ -122,6 +122,9 @@ def test_a_misspelled_english_word_no_page_uses_is_left_unanswered(clinic: Searc
     # A word the pages use stays likelier on this site than a commoner English word: "cluser" is "cluster".
     corrected, _ = stages(clinic, "cluser headache")
     assert ("cluser", "cluster") in corrected.corrections
+    # The last word, still being typed, is judged too once no page word begins with it.
+    corrected, _ = stages(clinic, "insurence")
+    assert corrected.corrections == ()
 
 
 def test_glued_words_are_searched_apart_but_not_offered(clinic: Searcher) -> None:
