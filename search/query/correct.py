@@ -108,10 +108,10 @@ def correct(
             best_words.append(word)
         elif not known:
             fixes = corrector.correct(word, language=query.language) if word not in NEGATIONS else []
+            beside = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
             if fixes and is_spelled_right(word, query.language, corrector.rules.real_word_zipf):
                 # Context is a neighbouring word that means something ("migraine", not "after").
-                near = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
-                near = {n for n in near if n not in KEEP_WORDS and zipf(n, "en") < CONTEXT_MAX_ZIPF}
+                near = {n for n in beside if n not in KEEP_WORDS and zipf(n, "en") < CONTEXT_MAX_ZIPF}
                 near = set() if zipf(word, query.language) >= CONTEXT_MAX_TYPED_ZIPF else near
                 fixes = [
                     f
@@ -120,7 +120,6 @@ def correct(
                 ]
             elif fixes:
                 # A misspelled word's neighbours choose among its fixes: "back pian" is "back pain", not "plan".
-                beside = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
                 fixes = sorted(fixes, key=lambda f: not _in_context(f.word, beside, bigrams))
                 # A word still being typed that begins a page word is not a whole word to judge yet.
                 last = i == len(content) - 1 and query.partial_last
