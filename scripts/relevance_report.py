@@ -46,6 +46,7 @@ KINDS = [
             "traffic-i/real-words.tsv",
             "traffic-k/real-words.tsv",
             "traffic-m/real-words.tsv",
+            "traffic-o/real-words.tsv",
         ),
     ),
     ("everyday senses of medical words", "traffic-a/real-words-2.tsv", ()),
@@ -73,6 +74,7 @@ KINDS = [
             "traffic-i/paraphrase.tsv",
             "traffic-k/paraphrase.tsv",
             "traffic-m/paraphrase.tsv",
+            "traffic-o/paraphrase.tsv",
         ),
     ),
     (
@@ -85,6 +87,7 @@ KINDS = [
             "traffic-i/story.tsv",
             "traffic-k/story.tsv",
             "traffic-m/story.tsv",
+            "traffic-o/story.tsv",
         ),
     ),
     (
@@ -102,8 +105,8 @@ SUGGEST = [
     "independent/traffic-b/prefix.tsv",
     "independent/traffic-b/typo-prefix.tsv",
 ]
-SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMOQ"]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNPR"]
+SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMOQS"]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNPRT"]
 
 
 def cells(r: Report) -> str:

@@ -30,7 +30,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmoq"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmoqs"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -100,6 +100,10 @@ DISPUTED = {
         "no word of death, harm or leaving: 'set for after' a date reads as a party or a move as often"
     ),
     "finished my note, its in my desk drawer": "a note with no goodbye, death or recipient in it",
+    "i want to end my li fe": (
+        "a four-letter word typed in two halves: joining every pair of short neighbours would read 'to go' as 'togo'"
+        " (the sentence classifier catches it in search)"
+    ),
     "i work at a pharmacy how do we spot someone stockpiling meds": (
         "stockpiling asked about by a professional: a rule cannot tell the asker from the person at risk"
     ),
@@ -242,6 +246,18 @@ TOPIC = frozenset(
         "cuanto dura el efecto de la ketamina contra las ideas suicidas",
         "el seguro cubre ketamina para ideacion suicida?",
         "los antidepresivos aumentan las ideas suicidas en jovenes?",
+        # set S (round 14): helping someone, a past attempt, definitions, research
+        "how to talk to a friend who might be suicidal, general tips",
+        "i attempted suicide 10 years ago and have been stable since, can i still get ketamine",
+        "what is the difference between self harm and a suicide attempt",
+        "my wife self harmed in high school, shes doing great now, is ketamine ok for her anxiety",
+        "do antidepressants increase suicide risk in young adults",
+        "how does ketamine compare to ect for suicidal patients",
+        "non suicidal self injury definition for my psych class paper",
+        "la ketamina ayuda con las ideas suicidas? estudios",
+        "intente suicidarme hace 15 años y estoy bien desde entonces, puedo recibir ketamina?",
+        "como ayudar a alguien con pensamientos suicidas, consejos generales",
+        "que es la autolesion no suicida, es para una tarea",
     ]
 )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from search.analysis import fold, tokens
 from search.safety.morphology import unleet
@@ -53,6 +54,7 @@ class _Word:
 
 
 _CLITICS = frozenset(["lo", "la", "le", "los", "las", "les"])
+_SPLIT_OFF = frozenset(["me", "te", "se", "nos"])  # reflexive pronouns a verb carries at its end
 _CENSOR = frozenset("*!@#$%^&?+=~")
 
 
@@ -80,8 +82,9 @@ def _words(text: str, rules: SafetyRules) -> list[_Word]:
     found = tokens(_plain(text))
     raw = [unleet(t.word) for t in found]
     also: list[tuple[str, ...]] = [() for _ in raw]
+    gaps = [text[a.end : b.start] for a, b in pairwise(found)]
     for i in range(len(raw) - 1):
-        between = text[found[i].end : found[i + 1].start]
+        between = gaps[i]
         whole = None
         if between and set(between) <= _CENSOR:
             whole = rules.uncensor(raw[i], raw[i + 1], len(between))  # "s*icidal", "k!ll"
@@ -93,12 +96,23 @@ def _words(text: str, rules: SafetyRules) -> list[_Word]:
             also[i] += (whole,)
             also[i + 1] += (whole,)
     out: list[_Word] = []
-    for i, text in enumerate(raw):
-        parts = rules.split(text)
+    skip = -1
+    for i, piece in enumerate(raw):
+        if i == skip:
+            continue
+        pronoun = raw[i + 1] if i + 1 < len(raw) else ""
+        if pronoun in _SPLIT_OFF and gaps[i].isspace():
+            # A verb with its pronoun typed apart ("matar me") is the joined word ("matarme").
+            apart = rules.morphology.split_enclitics(piece + pronoun)
+            if apart is not None and apart[0] == pronoun:
+                out.extend(_Word(part, i, i + 1) for part in apart)
+                skip = i + 1
+                continue
+        parts = rules.split(piece)
         if parts is None:  # a word read joined with a neighbour spans both ("my self" -> "myself")
             joined_left = i > 0 and bool(set(also[i]) & set(also[i - 1]))
             joined_right = i + 1 < len(raw) and bool(set(also[i]) & set(also[i + 1]))
-            out.append(_Word(text, i - joined_left, i + joined_right, also[i]))
+            out.append(_Word(piece, i - joined_left, i + joined_right, also[i]))
         else:
             out.extend(_Word(part, i, i) for part in parts)
     for n, word in enumerate(out):

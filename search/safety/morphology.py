@@ -198,6 +198,7 @@ def sound_key(word: str) -> str:
     key = _SOFT_C.sub("s", key)
     key = _HARD_C.sub("k", key)
     key = key.replace("z", "s").replace("v", "b").replace("ph", "f").replace("ck", "k")
+    key = key.replace("oo", "u")  # English spells the sound both ways: "sooicidal" = "suicidal", "noose" = "nuse"
     key = _SILENT.sub("", _YEISMO.sub("l", key))
     key = key.replace("np", "mp").replace("nb", "mb")  # "conpre" = "compre", "enbolsar" = "embolsar"
     return _DOUBLE.sub(r"\1", key)
