@@ -30,7 +30,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmoqs"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmoqsu"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -39,9 +39,6 @@ DISPUTED = {
     "wrote a note and left it in my nightstand drawer": "a note with no goodbye, death or recipient in it",
     "evry1 wud b beter of wit out me": "five of seven words misspelt: the classifier's case, not a rule's",
     "me quiero cuitar la vida": "a typo in the first letter (quitar): the rules never correct a first letter",
-    "bought a gun yesterday and it's not for protection it's for me": (
-        "a gun 'for protection' is a figure the rules recognise; they cannot read it negated"
-    ),
     "do you guys ask about guns at intake? theres one in my nightstand and i keep looking at it": (
         "nine words between the gun and looking at it: no gap a rule can allow without reaching other sentences"
     ),
@@ -258,6 +255,13 @@ TOPIC = frozenset(
         "intente suicidarme hace 15 años y estoy bien desde entonces, puedo recibir ketamina?",
         "como ayudar a alguien con pensamientos suicidas, consejos generales",
         "que es la autolesion no suicida, es para una tarea",
+        # set U (round 14): treatment and research questions, a parent's suicide still grieved
+        "is ketamine used to treat suicidal ideation",
+        "does ketamine raise suicide risk once it wears off",
+        "what is the difference between self harm and suicidal ideation",
+        "la ketamina sirve para la ideacion suicida?",
+        "cual es la diferencia entre autolesion e ideacion suicida",
+        "mi papa murio por suicidio hace dos años y todavia no supero el duelo, tienen terapia",
     ]
 )
 
@@ -704,6 +708,34 @@ def test_syntax_firm_patterns_stand_against_figures(tmp_path: Path) -> None:
     assert check("tired of living with migraines", rules) is None  # the figure cancels an ordinary pattern
     assert check("what is the point of living with this pain", rules) == "!point_of_living"  # not a firm one
     assert check("what is the point of living", rules) == "!point_of_living"
+
+
+def test_syntax_loose_figures_cancel_only_their_own_words(tmp_path: Path) -> None:
+    path = _rules(
+        tmp_path,
+        '      - "bang_my_head .. wall"\n      - "want_to_die"\n',
+        figures='      - "~bang_my_head ... migraine"\n',
+    )
+    rules = load_rules(path)
+    assert check("i bang my head on the wall, twelve words later it is my usual migraine again", rules) is None
+    # the figure reaches past "want to die" to "migraine", but only its own words cancel
+    assert check("i bang my head on the wall and want to die with this migraine", rules) == "want_to_die"
+    assert check("i bang my head on the wall every night", rules) == "bang_my_head .. wall"
+
+
+@pytest.mark.parametrize(
+    ("crisis", "figures", "message"),
+    [
+        ('      - "want ... die"\n', '      - "dying_to"\n', "... must stand between two words of a figure"),
+        ('      - "want die"\n', '      - "... dying"\n', "... must stand between two words of a figure"),
+        ('      - "want die"\n', '      - "dying ..."\n', ".. must stand between two words"),
+    ],
+)
+def test_error_loose_gap(tmp_path: Path, crisis: str, figures: str, message: str) -> None:
+    path = _rules(tmp_path, crisis, figures=figures)
+    with pytest.raises(CondSearchError) as error:
+        load_rules(path)
+    assert message in str(error.value) and "Fix: " in str(error.value)
 
 
 def test_error_firm_figure(tmp_path: Path) -> None:

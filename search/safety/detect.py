@@ -168,6 +168,13 @@ def _candidates(
     return out
 
 
+def _covers(figure: Pattern, where: tuple[int, ...], matched: tuple[int, ...]) -> bool:
+    """Whether a figure's words cover a word the crisis match matched (a loose figure: only its own words)."""
+    if figure.loose:
+        return not set(where).isdisjoint(matched)
+    return any(where[0] <= pos <= where[-1] for pos in matched)
+
+
 def detect(text: str, rules: SafetyRules) -> Detection:
     """The crisis a query signals, if any, and the figure of speech or condition name it contains."""
     words = _words(text, rules)
@@ -190,7 +197,7 @@ def detect(text: str, rules: SafetyRules) -> Detection:
     for n in _candidates(rules.crisis_anchor, rules.crisis_checks, present):
         pattern = rules.crisis[n]
         for at in _spans(pattern, ids):
-            overlapping = ((f, fat) for f, fat in figures if any(fat[0] <= pos <= fat[-1] for pos in at))
+            overlapping = ((f, fat) for f, fat in figures if _covers(f, fat, at))
             blocker = None if pattern.firm else next(overlapping, None)
             if blocker is None:
                 shown = cancelled_by or (figures[0] if figures else None)

@@ -294,9 +294,10 @@ class Morphology:
                 host = self.hosts.get(sound_key(word[: -len(suffix)]))
                 if host is not None:
                     return (*self.split_pronouns[suffix], word[: -len(suffix)])
-        for suffix in ("me", "te", "se", "nos"):  # a misspelt infinitive: "sucidarme", "matarrme"
+        for suffix in ("me", "te", "se", "nos"):  # a misspelt infinitive: "sucidarme", "matarrme", "matrme"
             rest = word[: -len(suffix)]
-            if word.endswith(suffix) and len(rest) >= 5 and rest.endswith(("ar", "er", "ir")):
+            # "matarrme", or the infinitive's vowel dropped: "matrme"
+            if word.endswith(suffix) and len(rest) >= 4 and rest.endswith("r"):
                 for infinitive in self.infinitives.get(rest[0], ()):
                     if abs(len(infinitive) - len(rest)) <= 1 and DamerauLevenshtein.distance(infinitive, rest) <= 1:
                         return (suffix, infinitive)

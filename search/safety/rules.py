@@ -32,6 +32,7 @@ KINDS = {"crisis": "crisis", "figures": "figure"}
 SLOT = re.compile(r"\{([^{}]*)\}")
 SLOT_REF = re.compile(r"([=~]?)\{([A-Za-z]+)\}")
 _CACHE_LIMIT = 50_000
+ANYWHERE = 10_000  # the gap `...` allows: any number of words
 # Everyday query words that make poor anchors for a pattern (speed only: see `_index`).
 _COMMON_WORDS = """
 going gonna after when once before since until year years time times work take know make last want
@@ -70,6 +71,9 @@ class Pattern:
     phrase: str  # as written in the YAML
     slots: tuple[Slot, ...]
     firm: bool = False  # written `!...`: no figure of speech cancels it
+    # A figure with a `...` gap (a word anywhere later) cancels only the words it matched, never those
+    # between: "bang my head ... migraine" must not cancel a "want to die" written in the middle.
+    loose: bool = False
     required: tuple[frozenset[int], ...] = ()  # the ids of the slots that must match
 
     def __post_init__(self) -> None:
@@ -140,7 +144,7 @@ class SafetyRules:
                     hits = process.extract(word, texts, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None)
                     found.update(wids[n] for _, _, n in hits)
             key = sound_key(word)
-            if len(key) >= 8:  # one typo after spelling by ear, in long words: "desaparesr" = "desaparecer"
+            if len(key) >= 7:  # one typo after spelling by ear, in long words: "desaparesr", "sisidas"
                 for length in (len(key) - 1, len(key), len(key) + 1):
                     keys, wids = self.by_sound.get(f"{key[0]}{length}", ((), ()))
                     if keys:
@@ -414,7 +418,14 @@ class _Compiler:
                 )
             return "(" + "|".join(mark + alt for alt in self.slots[name]) + ")"
 
+        loose = False
         for group in SLOT_REF.sub(substitute, phrase.removeprefix("!")).split():
+            if group == "...":
+                if kind == "crisis" or not groups or gap != self.max_gap:
+                    message = f"... must stand between two words of a figure in {quoted}"
+                    raise self.fail(where, message, "remove it or write ..", phrase)
+                gap, loose = ANYWHERE, True
+                continue
             if group == "..":
                 if not groups or gap == self.wide_gap:
                     raise self.fail(where, f".. must stand between two words in {quoted}", "remove it", phrase)
@@ -429,7 +440,7 @@ class _Compiler:
             gap = self.max_gap
         if not groups:
             raise self.fail(where, "an empty pattern", "remove it", phrase)
-        if gap == self.wide_gap:
+        if gap in (self.wide_gap, ANYWHERE):
             raise self.fail(where, f".. must stand between two words in {quoted}", "remove it", phrase)
         choices: list[list[tuple[int, str, bool]]] = [[]]
         for gap, sequences in groups:
@@ -455,7 +466,7 @@ class _Compiler:
                 Slot(self.alternatives(word, kind, where, phrase, language), optional, gap if n else 0)
                 for n, (gap, word, optional) in enumerate(choice)
             )
-            out.append(Pattern(kind, category, language, phrase, slots, firm))
+            out.append(Pattern(kind, category, language, phrase, slots, firm, loose))
         return out
 
     def alternatives(self, body: str, kind: str, where: str, phrase: str, language: str = "any") -> frozenset[int]:
