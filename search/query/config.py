@@ -53,6 +53,7 @@ class TypoRules:
     extra_edit_zipf: float
     site_word_zipf: float
     other_word_margin_zipf: float
+    spanish_word_zipf: float
 
     def max_typos(self, word: str) -> int:
         """Edits allowed for a word of this length."""

@@ -12,7 +12,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from search.analysis import KEEP_WORDS, NEGATIONS, PEOPLE, is_stop, spelling_variants, stem
 from search.language import spelling_words, zipf
 from search.query.clauses import Alt, Clause, Origin
-from search.query.config import ExpandWeights
+from search.query.config import ExpandWeights, TypoRules
 from search.query.parse import ParsedQuery
 from search.query.typos import Correction, Corrector, english_guess, english_likelihood
 
@@ -107,7 +107,14 @@ def correct(
             alts.append(Alt((stem(other),), 1.0, Origin.TYPED, word, other))
             best_words.append(word)
         elif not known:
-            fixes = corrector.correct(word, language=query.language) if word not in NEGATIONS else []
+            # A Spanish word in a query too short to read as Spanish ("precio") is a word nothing answers;
+            # beside English words it is more likely a typo ("childhood trama" is "trauma").
+            spanish = (
+                query.language == "en"
+                and _spanish_word(word, corrector.rules)
+                and not any(_english_word(other) for other in content if other != word)
+            )
+            fixes = corrector.correct(word, language=query.language) if word not in NEGATIONS and not spanish else []
             beside = {content[j] for j in (i - 1, i + 1) if 0 <= j < len(content)}
             if fixes and is_spelled_right(word, query.language, corrector.rules.real_word_zipf):
                 # Context is a neighbouring word that means something ("migraine", not "after").
@@ -148,6 +155,16 @@ def correct(
         elif word not in PEOPLE:  # "my son ...": who it is about is no word the site fails to answer
             unusable.append(word)
     return Corrected(query, tuple(clauses), tuple(corrections), tuple(best_words), tuple(unusable), misspelled)
+
+
+def _spanish_word(word: str, rules: TypoRules) -> bool:
+    """Whether a word is common in Spanish and rare in English: never an English word misspelled."""
+    return zipf(word, "es") >= rules.spanish_word_zipf and zipf(word, "en") < rules.real_word_zipf
+
+
+def _english_word(word: str) -> bool:
+    """Whether a word reads as English rather than Spanish."""
+    return zipf(word, "en") > max(zipf(word, "es"), 0.0) + 1.0
 
 
 def _other_spelling(word: str, vocabulary: Collection[str]) -> str | None:

@@ -160,6 +160,18 @@ def test_spanish_words_are_not_corrected_into_english(clinic: Searcher) -> None:
     assert result.hits[0].slug in ("diabetic-neuropathy", "neuropathic-pain")
 
 
+@pytest.mark.parametrize("raw", ["precio", "horario", "costo"])
+def test_a_lone_spanish_word_is_not_corrected_into_english(clinic: Searcher, raw: str) -> None:
+    # One word is too little to read the query as Spanish; the word itself is Spanish all the same.
+    result = clinic.search(raw)
+    assert result.corrected_query is None
+    assert result.unmatched
+
+
+def test_a_spanish_word_among_english_ones_may_be_a_typo(clinic: Searcher) -> None:
+    assert clinic.search("cptsd childhood trama").corrected_query == "cptsd childhood trauma"
+
+
 def test_english_queries_are_not_corrected_into_spanish(clinic: Searcher) -> None:
     plan = clinic.plan("nuero")
     assert not {a.target for c in plan.clauses for a in c.alts} & clinic.snapshot.corrector.foreign
