@@ -16,6 +16,7 @@ from search.errors import ConfigError
 from search.pages import Page
 from search.probe import VectorModel, load_vector_model
 from search.query.confidence import (
+    NAMING_MAX_ZIPF,
     NEUTRAL_MEANING,
     Features,
     confidence,
@@ -30,6 +31,7 @@ from search.query.elsewhere import load_elsewhere
 from search.query.expand import Plan, expand
 from search.query.explain import did_you_mean, hit
 from search.query.intent import IntentModel, intent_weight, load_intent_model, reorder
+from search.query.negation import TRIGGERS, drop_negated, is_condition_name, negated_words
 from search.query.parse import MAX_QUERY_CHARS, parse
 from search.query.pin import demote, idiom_led, named_pages, pin
 from search.query.reload import Generations
@@ -149,7 +151,11 @@ class Searcher:
         query = parse(raw, cfg.parse)
         bm25 = snap.bm25
         corrected = correct(query, snap.corrector, bm25.vocabulary, cfg.expand, snap.ambiguous, snap.bigrams)
-        return expand(corrected, snap.lexicon, bm25.vocabulary, cfg.expand, bm25.term_idf)
+        plan = expand(corrected, snap.lexicon, bm25.vocabulary, cfg.expand, bm25.term_idf)
+        if TRIGGERS.isdisjoint(query.words):
+            return plan
+        names = is_condition_name(bm25, cfg.answer.broad_share, NAMING_MAX_ZIPF)
+        return drop_negated(plan, negated_words(query.raw, names))
 
     def explain(self, raw: str, depth: int = 10) -> Explanation:
         """Every stage's output for a query, with each ranked hit's features and confidence."""
