@@ -75,6 +75,7 @@ KINDS = [
             "traffic-k/paraphrase.tsv",
             "traffic-m/paraphrase.tsv",
             "traffic-o/paraphrase.tsv",
+            "traffic-p/paraphrase.tsv",
         ),
     ),
     (
@@ -88,6 +89,7 @@ KINDS = [
             "traffic-k/story.tsv",
             "traffic-m/story.tsv",
             "traffic-o/story.tsv",
+            "traffic-p/story.tsv",
         ),
     ),
     (
