@@ -3,7 +3,9 @@
 A story that rules a condition out ("never had chemo", "no history of mania", "i dont have panic
 attacks exactly") names it all the same, and a word match would count the name for that page. The
 scope is NegEx's, kept narrow: after a negation, only filler words ("have", "a", "history of") and
-further names continue it, so "meds not really helping my migraines" negates nothing.
+further names continue it, so "meds not really helping my migraines" negates nothing, and a name is
+negated only after a word of having ("dont have", "never had", "no history of", "not from"): "no
+pulse", "no spit" describe symptoms.
 """
 
 from __future__ import annotations
@@ -111,6 +113,27 @@ FILLER = frozenset(
 )
 # A condition and the adjective pages name it by: "diabetes" / "diabetic", "mania" / "manic".
 FORMS = (("es", "ic"), ("ia", "ic"), ("ia", "iac"), ("sis", "tic"), ("ism", "ic"))
+# Of those, the words that make the negation a statement about having a condition.
+HAVING = frozenset(
+    [
+        *(
+            "have",
+            "has",
+            "had",
+            "having",
+            "been",
+            "get",
+            "got",
+            "history",
+            "diagnosed",
+            "from",
+            "caused",
+            "due",
+            "ever",
+        ),
+        *("tengo", "tiene", "tuve", "tenido", "diagnosticado", "diagnosticada"),
+    ]
+)
 BREAK = re.compile(r"[.,;:!?()\n]")  # punctuation ends a negation's scope
 
 
@@ -122,14 +145,17 @@ def negated_words(raw: str, is_name: Callable[[str], bool]) -> frozenset[str]:
     for i, token in enumerate(found):
         if token.word not in TRIGGERS:
             continue
+        having = False  # "no pulse", "no spit" describe a symptom; "no history of", "dont have" rule one out
         for j in range(i + 1, len(found)):
             if BREAK.search(raw[found[j - 1].end : found[j].start]):
                 break
             word = found[j].word
-            if is_name(word):
+            if having and is_name(word):
                 negated.add(word)
                 scoped[j] = True
-            elif word not in FILLER:
+            elif word in FILLER:
+                having = having or word in HAVING
+            else:
                 break
     affirmed = {t.word for t, inside in zip(found, scoped, strict=True) if not inside}
     return frozenset(negated - affirmed)
