@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -13,6 +13,7 @@ import yaml
 
 from search.analysis import fold, is_stop, stem, surface_words
 from search.errors import LexiconError
+from search.language import zipf
 from search.pages import Page
 from search.yamltext import load_yaml
 
@@ -40,6 +41,8 @@ class Lexicon:
     phrases: frozenset[str] = frozenset()  # every term as written, for word-pair context
     # Words only a non-English file uses (`language: es`): known, never an English correction.
     foreign: frozenset[str] = frozenset()
+    # Index terms of the one-word names in a `kind: medicines` file ("zolpidem", "lurasidone").
+    medicines: frozenset[str] = frozenset()
 
     def lookup(self, key: tuple[str, ...]) -> tuple[Expansion, ...]:
         """Expansions of a stemmed word tuple (empty when none)."""
@@ -183,7 +186,26 @@ def load_lexicon(folder: Path, pages: Iterable[Page] = (), ambiguous: Collection
     """
     documents = _documents(folder)
     foreign = {path.name for path, data in documents if isinstance(data, dict) and data.get("language", "en") != "en"}
-    return build_lexicon(_triples(documents, pages, ambiguous), foreign)
+    lexicon = build_lexicon(_triples(documents, pages, ambiguous), foreign)
+    return replace(lexicon, medicines=medicine_terms(documents))
+
+
+# A medicine name this common in English is an everyday word too ("patch", "spray", "ice").
+MEDICINE_MAX_ZIPF = 3.5
+
+
+def medicine_terms(documents: list[tuple[Path, object]]) -> frozenset[str]:
+    """The index terms of every one-word name in the `kind: medicines` files."""
+    terms: set[str] = set()
+    for path, data in documents:
+        if not isinstance(data, dict) or data.get("kind") != "medicines":
+            continue
+        for sources, targets, _ in parse_entries(data, str(path)):
+            for name in (*sources, *targets):
+                words = [w for w in surface_words(name) if not is_stop(w)]
+                if len(words) == 1 and zipf(words[0], "en") < MEDICINE_MAX_ZIPF:
+                    terms.add(stem(words[0]))
+    return frozenset(terms)
 
 
 def generic_entries(

@@ -96,3 +96,22 @@ def test_the_generic_word_check_finds_a_bad_entry(tmp_path: Path) -> None:
     pages = list(load_pages([PROJECT_ROOT / "data" / "conditions"]).pages)
     found = generic_entries(read_triples(tmp_path, pages), pages, lambda word: zipf(word, "en") >= 4.0)
     assert found == ["x.yaml: 'pain all over' (read as 'pain') -> 'fibromyalgia' names one page"]
+
+
+def test_medicines_are_the_one_word_names_of_medicine_files(tmp_path: Path) -> None:
+    (tmp_path / "drugs.yaml").write_text(
+        "kind: medicines\nentries:\n"
+        "  - synonyms: [ambien, zolpidem]\n"
+        "  - synonyms: [lidocaine patch, lidoderm]\n"
+        "  - from: [ice pack]\n    to: [ice]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "symptoms.yaml").write_text("entries:\n  - synonyms: [tingling, paresthesia]\n", encoding="utf-8")
+    # two-word names and everyday words ("ice") are not medicines; other files are not read for them
+    assert load_lexicon(tmp_path).medicines == {"ambien", "zolpidem", "lidoderm"}
+
+
+def test_the_shipped_medicines() -> None:
+    medicines = load_lexicon(Settings().lexicon_dir).medicines
+    assert {"zolpidem", "lurasidon", "pregabalin"} <= medicines
+    assert not {"patch", "spray", "pain"} & medicines

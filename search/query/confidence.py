@@ -127,9 +127,14 @@ class QueryEvidence:
 
 
 def query_evidence(
-    bm25: Bm25F, plan: Plan, broad_share: float, meaning: float = NEUTRAL_MEANING, elsewhere: Elsewhere = NONE
+    bm25: Bm25F,
+    plan: Plan,
+    broad_share: float,
+    meaning: float = NEUTRAL_MEANING,
+    elsewhere: Elsewhere = NONE,
+    medicines: frozenset[str] = frozenset(),
 ) -> QueryEvidence:
-    """The query-level part of the features."""
+    """The query-level part of the features (`medicines`: terms that count as the site's subject too)."""
     informative = [c for c in plan.clauses if not site_wide(bm25, c, broad_share)]
     # Words nothing could stand for ("tennis") count against coverage.
     slots = len(informative) + len(plan.unusable)
@@ -150,7 +155,7 @@ def query_evidence(
         ideal=ideal_score(bm25, plan),
         clauses=clauses,
         slots=slots,
-        topical=sum(1 for c in clauses if _topical(bm25, c)) / slots if clauses else 0.0,
+        topical=sum(1 for c in clauses if _topical(bm25, c, medicines)) / slots if clauses else 0.0,
         unknown=min(1.0, (len(plan.unusable) + unanswered) / content) if content else 0.0,
         long=float(plan.long),
         words=min(1.0, math.log1p(content) / WORDS_SCALE),
@@ -158,8 +163,10 @@ def query_evidence(
     )
 
 
-def features(bm25: Bm25F, ranked: Ranked, i: int, query: QueryEvidence) -> Features:
-    """Confidence features of the i-th ranked hit."""
+def features(
+    bm25: Bm25F, ranked: Ranked, i: int, query: QueryEvidence, medicines: frozenset[str] = frozenset()
+) -> Features:
+    """Confidence features of the i-th ranked hit (a clause matched by `medicines` alone counts as strong)."""
     hit = ranked.hits[i]
     doc = hit.doc
     ideal = query.ideal
@@ -173,7 +180,7 @@ def features(bm25: Bm25F, ranked: Ranked, i: int, query: QueryEvidence) -> Featu
     specific: list[float] = []
     for clause in hit_clauses:
         terms = [t for a in clause.alts for t in a.terms if held(t)]
-        if bm25.in_fields(doc, terms, STRONG_FIELDS):
+        if bm25.in_fields(doc, terms, STRONG_FIELDS) or (terms and medicines.issuperset(terms)):
             strong += 1
         specific.append(1.0 - min(bm25.postings(t).df for t in terms) / bm25.size)
     matched = bool(query.clauses)
@@ -208,9 +215,10 @@ def names_condition(bm25: Bm25F, clause: Clause) -> bool:
     return any(NAME_FIELDS & set(bm25.postings(t).fields) for a in clause.alts if a.origin in TYPED for t in a.terms)
 
 
-def _topical(bm25: Bm25F, clause: Clause) -> bool:
-    """Whether any alternative of the clause is a word of some page's title, names, symptoms or summary."""
-    return any(STRONG_FIELDS & set(bm25.postings(t).fields) for a in clause.alts for t in a.terms)
+def _topical(bm25: Bm25F, clause: Clause, medicines: frozenset[str] = frozenset()) -> bool:
+    """Whether any alternative of the clause is a word of some page's title, names, symptoms or summary,
+    or a medicine some page names."""
+    return any(t in medicines or STRONG_FIELDS & set(bm25.postings(t).fields) for a in clause.alts for t in a.terms)
 
 
 def is_broad(bm25: Bm25F, plan: Plan, rules: AnswerRules) -> bool:

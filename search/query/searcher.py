@@ -189,7 +189,14 @@ class Searcher:
         evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning, self.elsewhere)
         # Scope is the lexical evidence that some page answers: it decides how far meaning may reorder.
         lexical_top = features(snap.bm25, ranked, 0, evidence) if ranked.hits else None
-        scope = confidence(lexical_top, cfg.scope) if lexical_top is not None else 0.0
+        # A medicine a page names says the query is about that page's subject ("ambien"): it counts
+        # toward scope only; the semantic gate and the shown confidence read the words as before.
+        scope_top = lexical_top
+        medicines = snap.lexicon.medicines
+        if lexical_top is not None and any(t in medicines for c in plan.clauses for a in c.alts for t in a.terms):
+            in_scope = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning, self.elsewhere, medicines)
+            scope_top = features(snap.bm25, ranked, 0, in_scope, medicines)
+        scope = confidence(scope_top, cfg.scope) if scope_top is not None else 0.0
         # Meaning reorders more as the words match less: the gate reads the word match alone.
         words_match = confidence(lexical_top, cfg.lexical_scope) if lexical_top is not None else 0.0
         weight = semantic_weight(words_match, cfg.semantic) if snap.vectors is not None and self.encoder else 0.0
@@ -227,9 +234,7 @@ class Searcher:
         else:
             kind = "uncertain" if scope < self.unmatched_threshold else "match"
         confidences = tuple(confidence(f, cfg.confidence) for f in feats)
-        return Explanation(
-            safety, plan, candidates, ranked, feats, confidences, scope, lexical_top, broad, kind, weight
-        )
+        return Explanation(safety, plan, candidates, ranked, feats, confidences, scope, scope_top, broad, kind, weight)
 
     @property
     def unmatched_threshold(self) -> float:

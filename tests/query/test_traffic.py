@@ -191,3 +191,16 @@ def test_a_story_with_one_slip_is_not_echoed_back_as_did_you_mean(clinic: Search
     assert result.corrected_query is None
     two = story.replace("therapy", "theraphy").replace("sertraline", "sertralin")
     assert clinic.search(two).corrected_query is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "slug"), [("latuda", "bipolar-depression"), ("buspirone", "generalized-anxiety-disorder")]
+)
+def test_a_medicine_a_page_names_is_in_scope(clinic: Searcher, raw: str, slug: str) -> None:
+    result = clinic.search(raw)
+    assert result.hits[0].slug == slug
+    assert not result.unmatched
+
+
+def test_a_question_about_a_medicine_with_ketamine_stays_out_of_scope(clinic: Searcher) -> None:
+    assert clinic.search("can i take xanax before ketamine").unmatched
