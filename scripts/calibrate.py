@@ -92,14 +92,17 @@ class Sample:
     query: str
     x: list[float]  # the served top hit's features: what confidence reads
     sx: list[float]  # the lexical top hit's, before the semantic stage: what scope reads
+    wx: list[float]  # the same from the words alone (no medicine counted): what the semantic gate reads
     correct: bool
     in_scope: bool
 
 
-def _vectors(explained: Explanation) -> tuple[list[float], list[float]]:
-    """The features confidence reads and those scope reads."""
+def _vectors(explained: Explanation) -> tuple[list[float], list[float], list[float]]:
+    """The features confidence reads, those scope reads and those the semantic gate reads."""
     scope = explained.scope_features or explained.features[0]
-    return [getattr(explained.features[0], n) for n in NAMES], [getattr(scope, n) for n in NAMES]
+    words = explained.words_features or explained.features[0]
+    served, scoped, worded = ([getattr(f, n) for n in NAMES] for f in (explained.features[0], scope, words))
+    return served, scoped, worded
 
 
 def collect(searcher: Searcher, path: Path, kind: str, out_of_scope: bool = False) -> list[Sample]:
@@ -217,7 +220,7 @@ def main() -> None:
     # cannot vouch for itself. (MedlinePlus samples read another corpus: the topic model is neutral.)
     column = NAMES.index("meaning")
     for sample, p in zip(samples, out_of_fold, strict=True):
-        sample.x[column] = sample.sx[column] = float(p)
+        sample.x[column] = sample.sx[column] = sample.wx[column] = float(p)
     x = np.array([s.x for s in samples])
 
     xc = np.vstack([x, np.array([s.x for s in mlp_samples])])
@@ -226,7 +229,8 @@ def main() -> None:
     sx = np.array([s.sx for s in samples])
     scope_model = as_model(fit(sx, in_scope, balance))
     # The semantic stage's gate: the same fit from the words alone (meaning held out).
-    words_only = as_model(fit(np.delete(sx, column, axis=1), in_scope, balance), [n for n in NAMES if n != "meaning"])
+    wx = np.delete(np.array([s.wx for s in samples]), column, axis=1)
+    words_only = as_model(fit(wx, in_scope, balance), [n for n in NAMES if n != "meaning"])
     lexical_model = {**words_only, "meaning": 0.0}
     print(f"{len(samples)} clinic samples ({int(in_scope.sum())} in scope), {len(mlp_samples)} MedlinePlus")
     print("confidence:", conf_model)

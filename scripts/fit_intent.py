@@ -105,7 +105,7 @@ def main() -> None:
         snap = searcher.snapshot
         explained = [searcher.explain(q) for _, q, _, _ in queries]
         gate = searcher.config.lexical_scope
-        words_match = [confidence(x.scope_features, gate) if x.scope_features is not None else 0.0 for x in explained]
+        words_match = [confidence(x.words_features, gate) if x.words_features is not None else 0.0 for x in explained]
     folds = np.random.default_rng(0).integers(0, FOLDS, len(queries))
     names = sorted({s for s, _, _, _ in queries})
     heads = "  ".join(f"{n.split('/')[-1][:11]:>11}" for n in names)

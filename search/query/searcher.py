@@ -62,6 +62,7 @@ class Explanation:
     confidences: tuple[float, ...]  # the model's, before the display cap of shown_confidences
     scope: float  # how sure the ranker is that any page answers the query
     scope_features: Features | None  # the lexical top hit's, before meaning reorders: what scope reads
+    words_features: Features | None  # the same from the words alone (no medicine counted): what the gates read
     broad: bool  # only site-wide words matched
     kind: str  # SearchResult.kind
     semantic_weight: float  # the sentence vectors' share of the order (0: not encoded)
@@ -234,7 +235,9 @@ class Searcher:
         else:
             kind = "uncertain" if scope < self.unmatched_threshold else "match"
         confidences = tuple(confidence(f, cfg.confidence) for f in feats)
-        return Explanation(safety, plan, candidates, ranked, feats, confidences, scope, scope_top, broad, kind, weight)
+        return Explanation(
+            safety, plan, candidates, ranked, feats, confidences, scope, scope_top, lexical_top, broad, kind, weight
+        )
 
     @property
     def unmatched_threshold(self) -> float:
