@@ -42,16 +42,6 @@ DISPUTED = {
     "do you guys ask about guns at intake? theres one in my nightstand and i keep looking at it": (
         "nine words between the gun and looking at it: no gap a rule can allow without reaching other sentences"
     ),
-    "can you die from taking all your gabapentin at once": (
-        "'can you die from' is a harm-reduction question the rules keep quiet by policy: the classifier's case"
-    ),
-    "mezclar las pastillas de dormir con guaro te mata rapido?": "'te mata' reads as the hyperbole 'it kills you'",
-    "cancelen mi cita del mes que viene, ya no voy a estar para esa fecha": (
-        "not being here by a date reads as moving away as often"
-    ),
-    "si el seguro me vuelve a negar el tratamiento me mato, lo digo en serio": (
-        "'me mato' after a complaint is the hyperbole figure; 'lo digo en serio' does not cancel a figure"
-    ),
     "no hace falta que me renueven la receta, ya no la voy a necesitar": "reads as stopping a medicine as often",
     "my family would be relieved, no more driving me to dialysis three times a week": (
         "a family's relief with no death word: no rule reaches it without ordinary queries"
