@@ -107,8 +107,8 @@ SUGGEST = [
     "independent/traffic-b/prefix.tsv",
     "independent/traffic-b/typo-prefix.tsv",
 ]
-SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMOQSU"]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNPRTV"]
+SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMOQSUW"]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNPRTVX"]
 
 
 def cells(r: Report) -> str:

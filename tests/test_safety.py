@@ -30,7 +30,7 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmoqsu"}
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmoqsuw"}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -87,6 +87,21 @@ DISPUTED = {
         "no word of death, harm or leaving: 'set for after' a date reads as a party or a move as often"
     ),
     "finished my note, its in my desk drawer": "a note with no goodbye, death or recipient in it",
+    "go to bed every night hoping this is the last time i have to wake up": (
+        "'hoping' and 'wake up' eleven words apart: wider than any gap the rules allow (the classifier's case)"
+    ),
+    "having the thoughts again. the bad ones. the ones about me not being here": (
+        "'the thoughts' and what they are about in different sentences (the classifier's case)"
+    ),
+    "googling how much tylenol is enough because i cant do this pain anymore": (
+        "'how much tylenol is enough' is a dosing question as often; the despair is a figure of pain"
+    ),
+    "how high does a balcony need to be so i dont just end up hurt": (
+        "nine words between the height and the outcome: wider than the rules' gap (the classifier's case)"
+    ),
+    "dug a pen into my arm during class til it bled, cant stop doing it to myself": (
+        "'dug a pen into' is no harming verb the rules know; 'doing it to myself' names no act"
+    ),
     "i want to end my li fe": (
         "a four-letter word typed in two halves: joining every pair of short neighbours would read 'to go' as 'togo'"
         " (the sentence classifier catches it in search)"
@@ -252,6 +267,17 @@ TOPIC = frozenset(
         "la ketamina sirve para la ideacion suicida?",
         "cual es la diferencia entre autolesion e ideacion suicida",
         "mi papa murio por suicidio hace dos años y todavia no supero el duelo, tienen terapia",
+        # set W (round 14): a past attempt or old scars, teaching and screening questions
+        "i attempted suicide 10 years ago and have been stable since, can i still get ketamine for my back pain",
+        "general tips for talking to teens about suicide, im a youth pastor",
+        "self harm scars from high school, im 34 now, will the staff judge me",
+        "difference between self harm and suicidal behavior in teens, im a teacher",
+        "can stopping your antidepressant suddenly cause suicidal thoughts as a side effect",
+        "how do ketamine clinics screen patients for suicide risk before treatment",
+        "la ketamina ayuda con las ideas suicidas? que dicen los estudios",
+        "intente suicidarme hace 12 años y estoy bien desde entonces, puedo recibir ketamina pa la fibromialgia",
+        "tengo cicatrices de cuando me cortaba de adolescente, ya tengo 30 y no lo hago, me van a juzgar?",
+        "consejos generales pa hablar del suicidio con adolescentes, soy maestra",
     ]
 )
 
