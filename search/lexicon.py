@@ -185,26 +185,26 @@ def load_lexicon(folder: Path, pages: Iterable[Page] = (), ambiguous: Collection
     foreign: its words are known, never offered to correct an English query.
     """
     documents = _documents(folder)
-    foreign = {path.name for path, data in documents if isinstance(data, dict) and data.get("language", "en") != "en"}
-    lexicon = build_lexicon(_triples(documents, pages, ambiguous), foreign)
-    return replace(lexicon, medicines=medicine_terms(documents))
+    marked = {path.name: data for path, data in documents if isinstance(data, dict)}
+    foreign = {name for name, data in marked.items() if data.get("language", "en") != "en"}
+    medicine_files = {name for name, data in marked.items() if data.get("kind") == "medicines"}
+    triples = _triples(documents, pages, ambiguous)
+    medicines = medicine_terms(t for t in triples if t[2].removesuffix(TWO_WAY) in medicine_files)
+    return replace(build_lexicon(triples, foreign), medicines=medicines)
 
 
 # A medicine name this common in English is an everyday word too ("patch", "spray", "ice").
 MEDICINE_MAX_ZIPF = 3.5
 
 
-def medicine_terms(documents: list[tuple[Path, object]]) -> frozenset[str]:
-    """The index terms of every one-word name in the `kind: medicines` files."""
+def medicine_terms(triples: Iterable[tuple[list[str], list[str], str]]) -> frozenset[str]:
+    """The index terms of every one-word name of the given (from, to, source) triples."""
     terms: set[str] = set()
-    for path, data in documents:
-        if not isinstance(data, dict) or data.get("kind") != "medicines":
-            continue
-        for sources, targets, _ in parse_entries(data, str(path)):
-            for name in (*sources, *targets):
-                words = [w for w in surface_words(name) if not is_stop(w)]
-                if len(words) == 1 and zipf(words[0], "en") < MEDICINE_MAX_ZIPF:
-                    terms.add(stem(words[0]))
+    for sources, targets, _ in triples:
+        for name in (*sources, *targets):
+            words = [w for w in surface_words(name) if not is_stop(w)]
+            if len(words) == 1 and zipf(words[0], "en") < MEDICINE_MAX_ZIPF:
+                terms.add(stem(words[0]))
     return frozenset(terms)
 
 

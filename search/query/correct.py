@@ -164,7 +164,7 @@ def _spanish_word(word: str, rules: TypoRules) -> bool:
 
 def _english_word(word: str) -> bool:
     """Whether a word reads as English rather than Spanish."""
-    return zipf(word, "en") > max(zipf(word, "es"), 0.0) + 1.0
+    return zipf(word, "en") > zipf(word, "es") + 1.0
 
 
 def _other_spelling(word: str, vocabulary: Collection[str]) -> str | None:

@@ -17,9 +17,8 @@ from dataclasses import replace
 from search.analysis import stem, tokens
 from search.language import zipf
 from search.query.bm25 import Bm25F
+from search.query.confidence import NAME_FIELDS
 from search.query.expand import Plan
-
-NAME_FIELDS = frozenset({"title", "aliases"})  # where a page says what its condition is called
 
 TRIGGERS = frozenset(
     [
