@@ -28,6 +28,7 @@ from search.indexing.shelf import PREFIX as SHELF_PREFIX
 from search.indexing.shelf import write_shelf
 from search.indexing.store import (
     MANIFEST,
+    VECTOR_ROWS,
     VECTORS,
     VOCABULARY,
     current_generation,
@@ -223,7 +224,7 @@ def _start_from(previous: Path, work: Path) -> tuple[Index | None, str]:
             work,
             copy_function=os.link,
             ignore=shutil.ignore_patterns(
-                MANIFEST, VOCABULARY, VECTORS, f"{ARRAYS_PREFIX}*", f"{SHELF_PREFIX}*", "*LOCK*"
+                MANIFEST, VOCABULARY, VECTORS, VECTOR_ROWS, f"{ARRAYS_PREFIX}*", f"{SHELF_PREFIX}*", "*LOCK*"
             ),
         )
         ix = whoosh_index.open_dir(str(work))

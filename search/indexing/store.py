@@ -15,7 +15,8 @@ from search.indexing.schema import SCHEMA_VERSION
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 VOCABULARY = "vocabulary.json"
-VECTORS = "vectors.npz"
+VECTORS = "vectors.npz"  # the slugs and content hashes the rows follow
+VECTOR_ROWS = "vectors.rows.npy"  # the rows themselves, apart so that a server can memory-map them
 
 
 def generation_dirs(index_dir: Path) -> list[Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from search.embedding import DIMENSIONS, Encoder, Stamp, Vectors, page_vectors
-from search.indexing.store import VECTORS, read_manifest
+from search.indexing.store import VECTOR_ROWS, VECTORS, read_manifest
 from search.pages import Page
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,8 @@ def _previous_rows(previous: Path | None, stamp: Stamp) -> dict[tuple[str, str],
     try:
         if read_manifest(previous).get("vectors") != stamp.as_dict():
             return {}
+        rows = _rows(previous)
         with np.load(previous / VECTORS) as data:
-            rows = data["vectors"]
             return {
                 (str(slug), str(digest)): rows[i]
                 for i, (slug, digest) in enumerate(zip(data["slugs"], data["hashes"], strict=True))
@@ -48,13 +48,20 @@ def write_vectors(
             out[i] = kept
     if todo:
         out[todo] = page_vectors(encoder, [pages[i] for i in todo])
-    np.savez(
-        work / VECTORS,
-        slugs=np.array([p.slug for p in pages]),
-        hashes=np.array([hashes[p.slug] for p in pages]),
-        vectors=out,
-    )
+    np.savez(work / VECTORS, slugs=np.array([p.slug for p in pages]), hashes=np.array([hashes[p.slug] for p in pages]))
+    np.save(work / VECTOR_ROWS, out)
     return encoder.stamp
+
+
+def _rows(generation: Path) -> Vectors:
+    """The page vectors, memory-mapped: a server touches only the rows it compares (and shares them).
+
+    A generation written before the rows had their own file keeps them inside the archive.
+    """
+    if (generation / VECTOR_ROWS).is_file():
+        return np.asarray(np.load(generation / VECTOR_ROWS, mmap_mode="r"))
+    with np.load(generation / VECTORS) as data:
+        return np.asarray(data["vectors"], dtype=np.float32)
 
 
 def read_vectors(generation: Path, slugs: Sequence[str], stamp: Stamp) -> Vectors | None:
@@ -72,7 +79,7 @@ def read_vectors(generation: Path, slugs: Sequence[str], stamp: Stamp) -> Vector
         return None
     with np.load(generation / VECTORS) as data:
         stored = data["slugs"]
-        matrix = np.asarray(data["vectors"], dtype=np.float32)
+    matrix = _rows(generation)
     if len(stored) == len(slugs) and all(str(a) == b for a, b in zip(stored, slugs, strict=True)):
         return matrix  # written in doc order (every build does): no copy of 100,000 rows
     row = {str(slug): i for i, slug in enumerate(stored)}

@@ -64,7 +64,10 @@ class Bm25F:
             tf[docs] += weights[name] * freqs / self.norm[name][docs]
         # Saturate only where the term is: the rest of a 100,000-page row stays zero untouched.
         held = tf[post.union]
-        scores = np.zeros(self.size)
+        # Rows in 32 bits: a long story sums and compares ~170 alternatives' rows, and at 100,000
+        # pages that arithmetic is bound by memory; half the bytes halves it (every clinic and
+        # MedlinePlus answer, confidence and correction was checked unchanged).
+        scores = np.zeros(self.size, dtype=np.float32)
         scores[post.union] = self.idf(post.df) * (k1 + 1.0) * held / (k1 + held)
         return scores
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import reduce
 
 import numpy as np
 
@@ -41,29 +40,38 @@ def retrieve(plan: Plan, bm25: Bm25F, rules: RetrieveRules, depth: int = 0) -> C
 def score_clauses(bm25: Bm25F, clauses: Sequence[Clause], weights: Mapping[str, float]) -> np.ndarray:
     """Sum over clauses of the best alternative's weighted BM25F score, per document."""
     total = np.zeros(bm25.size)
+    # Three rows reused for every alternative (a long story plans ~170): no fresh 100,000-page row
+    # for each sum, product and maximum. 32-bit like the term rows; the total is summed in 64.
+    alt_row, best, scaled = (np.empty(bm25.size, dtype=np.float32) for _ in range(3))
     term_cache: dict[tuple[str, frozenset[str]], np.ndarray | None] = {}
     for clause in clauses:
-        best: np.ndarray | None = None
+        found = False
         for alt in clause.alts:
-            parts = []
+            count = 0
             for term in alt.terms:
                 key = (term, alt.skip_fields)
                 if key not in term_cache:
                     use = {f: (0.0 if f in alt.skip_fields else w) for f, w in weights.items()}
                     term_cache[key] = bm25.term_scores(term, use)
                 scores = term_cache[key]
-                if scores is not None:
-                    if alt.idf_cap is not None:
-                        idf = bm25.term_idf(term) or alt.idf_cap
-                        scores = scores * min(1.0, alt.idf_cap / idf)
-                    parts.append(scores)
-            if not parts:
+                if scores is None:
+                    continue
+                if alt.idf_cap is not None:
+                    idf = bm25.term_idf(term) or alt.idf_cap
+                    scores = np.multiply(scores, min(1.0, alt.idf_cap / idf), out=scaled)
+                if count:
+                    np.add(alt_row, scores, out=alt_row)
+                else:
+                    np.copyto(alt_row, scores)
+                count += 1
+            if not count:
                 continue
-            # One term is the common case: np.sum over a list would copy it into a 2-D array first.
-            summed = parts[0] if len(parts) == 1 else reduce(np.add, parts)
-            alt_scores: np.ndarray = summed * (alt.weight / len(alt.terms))  # a new row: safe to write into
-            best = alt_scores if best is None else np.maximum(best, alt_scores, out=best)
-        if best is not None:
+            np.multiply(alt_row, alt.weight / len(alt.terms), out=alt_row)
+            if found:
+                np.maximum(best, alt_row, out=best)
+            else:
+                best, alt_row, found = alt_row, best, True  # swap: the first alternative is the best so far
+        if found:
             total += best
     return total
 

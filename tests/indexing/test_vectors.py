@@ -12,10 +12,11 @@ import pytest
 
 from search.embedding import Encoder, Vectors, load_encoder
 from search.indexing.build import build_index
-from search.indexing.store import MANIFEST, VECTORS, current_generation, read_manifest
+from search.indexing.store import MANIFEST, VECTOR_ROWS, VECTORS, current_generation, read_manifest
 from search.query.searcher import Searcher
 from search.sources import load_pages
 from tests.conftest import settings_for, write_page
+from tests.support.generations import renew_digests, without
 
 
 class CountingEncoder(Encoder):
@@ -54,8 +55,8 @@ def test_vectors_are_stamped_and_unchanged_pages_are_not_encoded_again(tmp_path:
     # Only the new page was encoded; the two others were carried over, row for row.
     assert 0 < encoder.texts - encoded_once < encoded_once
     with np.load(first / VECTORS) as old, np.load(second / VECTORS) as new:
-        rows = {str(s): v for s, v in zip(new["slugs"], new["vectors"], strict=True)}
-        for slug, vector in zip(old["slugs"], old["vectors"], strict=True):
+        rows = {str(s): v for s, v in zip(new["slugs"], np.load(second / VECTOR_ROWS), strict=True)}
+        for slug, vector in zip(old["slugs"], np.load(first / VECTOR_ROWS), strict=True):
             assert np.array_equal(rows[str(slug)], vector)
 
 
@@ -68,6 +69,22 @@ def test_searcher_reads_vectors_in_document_order(tmp_path: Path) -> None:
     titles = load_encoder().encode([page.title for page in searcher.pages()])
     # Row i is page i's: each title is closest to its own page's vector.
     assert (titles @ vectors.T).argmax(axis=1).tolist() == list(range(len(titles)))
+
+
+def test_vectors_are_memory_mapped_and_an_older_generation_keeps_them_in_its_archive(tmp_path: Path) -> None:
+    folder, index_dir = _corpus(tmp_path), tmp_path / "index"
+    build_index(list(load_pages([folder]).pages), index_dir, encoder=load_encoder())
+    generation = current_generation(index_dir)
+    assert generation is not None
+    served = Searcher(settings_for(index_dir)).snapshot.vectors
+    assert served is not None and isinstance(served.base, np.memmap)  # rows are read from disk as compared
+    # A build before the rows had their own file wrote them inside vectors.npz.
+    older = without(generation, VECTOR_ROWS, tmp_path / "older") / generation.name
+    with np.load(generation / VECTORS) as data:
+        np.savez(older / VECTORS, slugs=data["slugs"], hashes=data["hashes"], vectors=np.load(generation / VECTOR_ROWS))
+    renew_digests(older)
+    legacy = Searcher(settings_for(older.parent)).snapshot.vectors
+    assert legacy is not None and np.array_equal(legacy, served)
 
 
 def test_an_index_without_vectors_is_searched_by_words_only(tmp_path: Path) -> None:

@@ -15,7 +15,12 @@ def without(generation: Path, prefix: str, into: Path) -> Path:
     copy = into / generation.name
     for path in copy.glob(f"{prefix}*"):
         path.unlink()
-    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
-    manifest["files"] = file_digests(copy)
-    (copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    renew_digests(copy)
     return into
+
+
+def renew_digests(generation: Path) -> None:
+    """Record the generation's files as they are now, as if a build had written them so."""
+    manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"] = file_digests(generation)
+    (generation / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
