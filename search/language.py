@@ -7,7 +7,7 @@ import math
 from functools import cache
 from pathlib import Path
 
-from wordfreq import get_frequency_dict
+from wordfreq import cB_to_freq, get_frequency_list
 
 from search.analysis import fold, surface_words
 
@@ -26,12 +26,16 @@ def zipf_table(language: str) -> dict[str, float]:
     """Folded word -> Zipf frequency (log10 per billion words) of wordfreq's large list.
 
     The large list reaches rare real words ("birdhouse", "spay": Zipf 2.3-2.5) that the small list
-    (Zipf 3 and up) leaves out; it costs about 32 MB per language, loaded once.
+    (Zipf 3 and up) leaves out; it costs about 20 MB per language, loaded once. The list is read
+    past wordfreq's own cache (`__wrapped__`), which would keep a second copy of it for the
+    process's life (57 MB for the two languages).
     """
     table: dict[str, float] = {}
-    for word, frequency in get_frequency_dict(language, wordlist="large").items():
-        key = fold(word)
-        table[key] = max(table.get(key, 0.0), math.log10(frequency * 1e9))
+    for index, bucket in enumerate(get_frequency_list.__wrapped__(language, "large")):
+        zipf = math.log10(cB_to_freq(-index) * 1e9)  # as wordfreq's get_frequency_dict rates the bucket
+        for word in bucket:
+            key = fold(word)
+            table[key] = max(table.get(key, 0.0), zipf)
     return table
 
 

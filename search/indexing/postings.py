@@ -20,7 +20,10 @@ from search.indexing.schema import SCORED_FIELDS
 
 @dataclass(frozen=True)
 class TermPostings:
-    """One term's postings: per field, (document positions ascending, term frequencies)."""
+    """One term's postings: per field, (document positions ascending, term frequencies).
+
+    The arrays may be 32-bit views of a generation's files (ArrayPostings) or 64-bit (whoosh).
+    """
 
     fields: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     union: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # ascending positions
@@ -32,7 +35,7 @@ class TermPostings:
 
     def has(self, doc: int) -> bool:
         """Whether the document holds the term in any field."""
-        i = int(np.searchsorted(self.union, doc))
+        i = int(self.union.searchsorted(self.union.dtype.type(doc)))  # a key of the array's width: no copy of it
         return i < self.union.size and int(self.union[i]) == doc
 
     def fields_of(self, doc: int) -> tuple[str, ...]:
@@ -48,7 +51,7 @@ class TermPostings:
         held = self.fields.get(name)
         if held is None:
             return False
-        i = int(np.searchsorted(held[0], doc))
+        i = int(held[0].searchsorted(held[0].dtype.type(doc)))
         return i < held[0].size and int(held[0][i]) == doc
 
 

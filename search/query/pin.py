@@ -11,7 +11,7 @@ below the next hit, still there for a crisis the rules missed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from search.query.bm25 import Bm25F
 from search.query.confidence import site_wide
@@ -39,10 +39,10 @@ def pin(ranked: Ranked, crisis_doc: int, crisis: bool, figure: bool, named: Sequ
     return Ranked((mine, *rest))
 
 
-def named_pages(plan: Plan, names: Sequence[Sequence[frozenset[str]]]) -> list[int]:
+def named_pages(plan: Plan, names: Sequence[Sequence[Collection[str]]]) -> list[int]:
     """Pages the query names outright: every word of one of their titles or aliases was typed."""
     typed = set(plan.query.content) | set(plan.corrected_text.split())
-    return [doc for doc, group in enumerate(names) if any(name and name <= typed for name in group)]
+    return [doc for doc, group in enumerate(names) if any(name and typed.issuperset(name) for name in group)]
 
 
 def idiom_led(

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from search.embedding import Vectors
+from search.indexing.vectors import PageVectors
 from search.query.config import SemanticRules
 from search.query.rerank import Ranked, RankedHit
 
@@ -32,14 +33,16 @@ def semantic_weight(scope: float, rules: SemanticRules) -> float:
 SCALE_SAMPLE = 4096
 
 
-def scale_sample(pages: Vectors, size: int = SCALE_SAMPLE) -> Vectors | None:
-    """Every k-th page vector, contiguous, when there are more than `size` pages; None: compare every page."""
+def scale_sample(pages: PageVectors, size: int = SCALE_SAMPLE) -> Vectors | None:
+    """Every k-th page vector, in memory, when there are more than `size` pages; None: compare every page."""
     if len(pages) <= size:
         return None
-    return np.ascontiguousarray(pages[:: -(-len(pages) // size)])
+    return np.ascontiguousarray(pages[np.arange(0, len(pages), -(-len(pages) // size))])
 
 
-def similarities(query: Vectors, pages: Vectors, docs: Sequence[int] = (), sample: Vectors | None = None) -> Vectors:
+def similarities(
+    query: Vectors, pages: PageVectors, docs: Sequence[int] = (), sample: Vectors | None = None
+) -> Vectors:
     """Cosine of the query with every page, min-max scaled to 0..1 over the pages.
 
     With a `sample` (a large corpus), only `docs` are compared, scaled over the sample and them;
@@ -82,7 +85,7 @@ def blend(ranked: Ranked, values: Vectors, weight: float, keep: float = 1.0) -> 
     return Ranked(tuple(rows))
 
 
-def nearest(query: Vectors, pages: Vectors, count: int) -> Ranked:
+def nearest(query: Vectors, pages: PageVectors, count: int) -> Ranked:
     """The `count` pages whose vectors are closest to the query's, as hits scored by cosine alone."""
     if count <= 0 or not len(pages):
         return Ranked(())

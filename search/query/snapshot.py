@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,13 +22,13 @@ from search.indexing.arrays import ArrayPostings, has_arrays
 from search.indexing.postings import PostingsStore, WhooshPostings
 from search.indexing.shelf import PageShelf, has_shelf, open_shelf, shelf_of
 from search.indexing.store import VOCABULARY, read_manifest, verify_files
-from search.indexing.vectors import read_vectors
+from search.indexing.vectors import PageVectors, read_vectors
 from search.lexicon import Lexicon, load_lexicon
 from search.pages import Page, page_from_dict
 from search.probe import pages_digest
 from search.query.bm25 import Bm25F
 from search.query.config import RankingConfig
-from search.query.semantic import scale_sample
+from search.query.semantic import SCALE_SAMPLE, scale_sample
 from search.query.snippet import Sentences, sentences
 from search.query.suggest import SuggestIndex, build_suggest_index
 from search.query.typos import Corrector, build_corrector
@@ -43,14 +44,14 @@ class Snapshot:
     bm25: Bm25F
     shelf: PageShelf  # every page's header; whole pages (with their prose) by `page(doc)`
     phrases: tuple[tuple[str, ...], ...]  # each page's names, lower-cased, for the phrase stage
-    titles: tuple[tuple[frozenset[str], ...], ...]  # each page's title and aliases as word sets
+    titles: tuple[tuple[tuple[str, ...], ...], ...]  # each page's title and aliases as their content words
     bigrams: frozenset[tuple[str, str]]  # neighbouring words of page names and lexicon terms
     corrector: Corrector
     lexicon: Lexicon
     suggestions: SuggestIndex
     ambiguous: frozenset[str]
     by_slug: dict[str, int]
-    vectors: Vectors | None  # page vectors in doc order for the semantic stage; None: lexical only
+    vectors: PageVectors | None  # page vectors in doc order for the semantic stage; None: lexical only
     digest: str  # pages_digest of the slugs: which corpus this is, for the topic model
     vector_sample: Vectors | None = None  # a large corpus's similarity scale (semantic.scale_sample)
     # Snippet sentences with their stems, computed the first time a page is shown (bounded).
@@ -83,15 +84,20 @@ class Snapshot:
             self.sentence_cache.clear()
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in surface_words(text) if not is_stop(w))
+# Words are interned where a generation keeps them by the hundred thousand (title word sets, word
+# pairs): each page name split anew made its own copy of every word (about 100 MiB at 100,000 pages).
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """A name's content words, once each (a tuple: a frozenset of three words costs three times as much)."""
+    return tuple(dict.fromkeys(sys.intern(w) for w in surface_words(text) if not is_stop(w)))
 
 
 def _bigrams(texts: list[str]) -> frozenset[tuple[str, str]]:
     """Pairs of neighbouring content words: the context that lets a real word be corrected."""
     pairs: set[tuple[str, str]] = set()
     for text in texts:
-        words = [w for w in surface_words(text) if not is_stop(w) and w not in KEEP_WORDS]
+        words = [sys.intern(w) for w in surface_words(text) if not is_stop(w) and w not in KEEP_WORDS]
         pairs.update(pairwise(words))
     return frozenset(pairs)
 
@@ -144,7 +150,7 @@ def _open_checked(
         else:  # a generation built before the arrays: whoosh decodes postings on first use
             store = WhooshPostings(reader, list(reader.all_doc_ids()))  # the order iter_docs reads
         bm25 = Bm25F(store, config.retrieve)
-        vectors = read_vectors(generation, slugs, model) if model is not None else None
+        vectors = read_vectors(generation, slugs, model, SCALE_SAMPLE) if model is not None else None
     except Exception as exc:  # whoosh raises many types for a damaged generation
         raise IndexError_(
             f"index generation {str(generation)!r} cannot be read ({type(exc).__name__}: {exc}); "
