@@ -72,19 +72,35 @@ def measure_ours(corpus: Corpus, index_dir: Path, sets: Sequence[QuerySet], code
     started = time.perf_counter()
     searcher = Searcher(settings)
     results.opened.append(Opened(corpus.name, (time.perf_counter() - started) * 1000.0))
+    classes = {klass: queries for klass, queries in by_class(sets).items() if queries}
     for query in WARM_UP:
         searcher.search(query)
         searcher.suggest(query)
-    for klass, queries in by_class(sets).items():
-        if not queries:
-            continue
-        progress(f"{corpus.name}: {klass}, {len(queries)} queries")
-        searched = time_calls(lambda q: searcher.search(q, limit=10), queries)
-        suggested = time_calls(lambda q: searcher.suggest(q, 8), queries)
-        results.latency.append(ClassLatency(corpus.name, klass, summarize(searched), summarize(suggested)))
+    timed = _time_classes(searcher, classes, corpus.name, suggest=True)
     for qs in sets:
         if qs.accuracy:
             results.scores.append(score(ENGINE, corpus.name, qs, _ranker(searcher)))
+    # The same classes with the semantic stage off, in a searcher of its own (a first ask each time
+    # again): the difference is what the sentence encoder and the vectors cost per query.
+    searcher = Searcher(settings.model_copy(update={"semantic": False}))
+    for query in WARM_UP:
+        searcher.search(query)
+    words_only = _time_classes(searcher, classes, f"{corpus.name}, semantic stage off", suggest=False)
+    for klass, (searched, suggested) in timed.items():
+        lexical = summarize(words_only[klass][0])
+        results.latency.append(ClassLatency(corpus.name, klass, summarize(searched), summarize(suggested), lexical))
+
+
+def _time_classes(
+    searcher: Searcher, classes: dict[str, list[str]], label: str, suggest: bool
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Each class's search (and suggest) times, one call per query."""
+    out: dict[str, tuple[list[float], list[float]]] = {}
+    for klass, queries in classes.items():
+        progress(f"{label}: {klass}, {len(queries)} queries")
+        searched = time_calls(lambda q: searcher.search(q, limit=10), queries)
+        out[klass] = (searched, time_calls(lambda q: searcher.suggest(q, 8), queries) if suggest else [])
+    return out
 
 
 def measure_peer(

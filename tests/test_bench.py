@@ -76,7 +76,8 @@ def test_quick_mode_measures_both_corpora_and_writes_only_where_told(tmp_path: P
     assert result.returncode == 0, result.stderr[-3000:]
     report = out.read_text(encoding="utf-8")
     assert f"This run: `python scripts/bench.py --quick --out {out} --work {work}`" in report
-    for heading in ("## Targets", "## Index: build, size, open", "## In-process latency (ms)", "## HTTP"):
+    headings = ("## Targets", "## Index: build, size, open", "## In-process latency (ms)", "## HTTP")
+    for heading in (*headings, "## What the semantic stage costs per query class (ms)"):
         assert heading in report
     assert report.startswith(result.stdout.rstrip())  # printed, then written with the notes marker
     figures = json.loads((work / "results.json").read_text(encoding="utf-8"))
@@ -84,6 +85,8 @@ def test_quick_mode_measures_both_corpora_and_writes_only_where_told(tmp_path: P
     classes = {(r["corpus"], r["klass"]) for r in figures["latency"]}
     kinds = ("title", "lay", "misspelled", "prefix", "long")
     assert classes == {(c, k) for c in ("clinic", "medlineplus") for k in kinds}
+    # Each class is timed again with the semantic stage off: what the stage costs.
+    assert all(r["lexical"]["n"] == r["search"]["n"] > 0 for r in figures["latency"])
     assert not figures["peer_builds"]
     [http] = figures["http"]
     assert [e["load"]["path"] for e in http["endpoints"]] == ["/healthz", "/search", "/suggest"]

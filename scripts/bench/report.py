@@ -139,6 +139,26 @@ def _latency(results: Results) -> list[str]:
     ]
 
 
+def _semantic(results: Results) -> list[str]:
+    rows = [
+        (r.corpus, r.klass, r.search.n, lat(r.search), lat(r.lexical), ms(r.search.p50 - r.lexical.p50))
+        for r in results.latency
+        if r.lexical is not None
+    ]
+    if not rows:
+        return []
+    header = ("corpus", "class", "n", "stage on p50 / p99", "stage off p50 / p99", "cost at p50")
+    return [
+        "## What the semantic stage costs per query class (ms)",
+        "",
+        "The same queries in the same process, searched by a second `Searcher` with the semantic stage off",
+        "(`CONDSEARCH_SEMANTIC=false`: no sentence encoder, no page vectors, no crisis classifier, topic or",
+        "intent model), each query again asked for the first time in that searcher.",
+        "",
+        *table(header, rows, right_from=2),
+    ]
+
+
 def _accuracy(results: Results) -> list[str]:
     engines = _engines(results)
     keys: list[tuple[str, str]] = []
@@ -303,6 +323,7 @@ def render(results: Results) -> str:
         *_targets(results),
         *_builds(results),
         *_latency(results),
+        *_semantic(results),
         *_accuracy(results),
         *_peer_latency(results),
         *_http(results),

@@ -18,6 +18,7 @@ class ClassLatency:
     klass: str
     search: Latency
     suggest: Latency
+    lexical: Latency | None = None  # search with the semantic stage off: what that stage costs the class
 
 
 @dataclass(frozen=True)

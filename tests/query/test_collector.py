@@ -1,13 +1,18 @@
-"""The collector around a generation's open: paused while it builds, its objects frozen after, the old one freed."""
+"""A generation's lifetime: the collector paused while it opens, its objects frozen, the old one freed and closed."""
 
 from __future__ import annotations
 
 import gc
+import os
 import weakref
 from pathlib import Path
 
+import pytest
+
+from search.embedding import load_encoder
 from search.indexing.build import build_index
-from search.query import collector
+from search.indexing.vectors import VectorRows
+from search.query import collector, snapshot
 from search.query.searcher import Searcher
 from search.sources import load_pages
 from tests.conftest import settings_for, write_page
@@ -43,3 +48,22 @@ def test_a_replaced_generation_is_freed_and_the_new_one_frozen(tmp_path: Path) -
     assert old() is None  # frozen objects are still freed: nothing keeps the replaced generation
     assert searcher.search("beta sleep").hits[0].slug == "beta-sleep"
     assert gc.isenabled()
+
+
+def test_a_replaced_generation_closes_the_files_it_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every corpus reads its vector rows from the file here, as past 4,096 pages; each generation holds
+    # two open files (shelf lines, vector rows), and a switch must not leave the old ones open.
+    monkeypatch.setattr(snapshot, "SCALE_SAMPLE", 0)
+    folder, index_dir = tmp_path / "pages", tmp_path / "index"
+    folder.mkdir()
+    write_page(folder, "alpha-pain", "Alpha Pain")
+    build_index(list(load_pages([folder]).pages), index_dir, encoder=load_encoder())
+    searcher = Searcher(settings_for(index_dir))
+    assert isinstance(searcher.snapshot.vectors, VectorRows)
+    opened = len(os.listdir("/proc/self/fd"))
+    for n in range(3):
+        write_page(folder, f"beta-{n}", f"Beta {n}")
+        build_index(list(load_pages([folder]).pages), index_dir, encoder=load_encoder())
+        assert searcher.reload() is True
+        assert searcher.search(f"beta {n}").hits[0].slug == f"beta-{n}"
+    assert len(os.listdir("/proc/self/fd")) == opened
