@@ -35,8 +35,7 @@ class TermPostings:
 
     def has(self, doc: int) -> bool:
         """Whether the document holds the term in any field."""
-        i = int(self.union.searchsorted(self.union.dtype.type(doc)))  # a key of the array's width: no copy of it
-        return i < self.union.size and int(self.union[i]) == doc
+        return _holds(self.union, doc)
 
     def fields_of(self, doc: int) -> tuple[str, ...]:
         """The fields of one document that hold the term: a binary search per field.
@@ -49,10 +48,14 @@ class TermPostings:
     def in_field(self, doc: int, name: str) -> bool:
         """Whether one field of the document holds the term (a binary search)."""
         held = self.fields.get(name)
-        if held is None:
-            return False
-        i = int(held[0].searchsorted(held[0].dtype.type(doc)))
-        return i < held[0].size and int(held[0][i]) == doc
+        return held is not None and _holds(held[0], doc)
+
+
+def _holds(docs: np.ndarray, doc: int) -> bool:
+    """Whether ascending positions hold a document: a binary search with a key of the array's own
+    width (a Python int would make numpy convert the whole 32-bit array first)."""
+    i = int(docs.searchsorted(docs.dtype.type(doc)))
+    return i < docs.size and int(docs[i]) == doc
 
 
 EMPTY = TermPostings()

@@ -114,24 +114,8 @@ FILLER = frozenset(
 FORMS = (("es", "ic"), ("ia", "ic"), ("ia", "iac"), ("sis", "tic"), ("ism", "ic"))
 # Of those, the words that make the negation a statement about having a condition.
 HAVING = frozenset(
-    [
-        *(
-            "have",
-            "has",
-            "had",
-            "having",
-            "been",
-            "get",
-            "got",
-            "history",
-            "diagnosed",
-            "from",
-            "caused",
-            "due",
-            "ever",
-        ),
-        *("tengo", "tiene", "tuve", "tenido", "diagnosticado", "diagnosticada"),
-    ]
+    {"have", "has", "had", "having", "been", "get", "got", "history", "diagnosed", "from", "caused", "due", "ever"}
+    | {"tengo", "tiene", "tuve", "tenido", "diagnosticado", "diagnosticada"}  # Spanish
 )
 BREAK = re.compile(r"[.,;:!?()\n]")  # punctuation ends a negation's scope
 
