@@ -107,8 +107,8 @@ SUGGEST = [
     "independent/traffic-b/prefix.tsv",
     "independent/traffic-b/typo-prefix.tsv",
 ]
-SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in "ACDEFGHIJLMOQSUW"]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNPRTVX"]
+SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in [*"ACDEFGHIJLMOQSUWY", "YN"]]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNPRTVXZ"]
 
 
 def cells(r: Report) -> str:

@@ -30,7 +30,8 @@ def _rows(path: Path) -> list[list[str]]:
 TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in "acdefghijlmoqsuw"}
+# YN (round 15) holds only non-crisis rows: everyday, alarming-but-safe and figures of speech.
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in [*"acdefghijlmoqsuwy", "yn"]}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -109,6 +110,13 @@ DISPUTED = {
     "i work at a pharmacy how do we spot someone stockpiling meds": (
         "stockpiling asked about by a professional: a rule cannot tell the asker from the person at risk"
     ),
+    # set Y (round 15)
+    "nomas espero a que mis hijos se vayan con su papa el fin de semana": (
+        "children away for the weekend with no act named: as often a parent wanting rest"
+    ),
+    "si me vuelven a cambiar el turno me aviento por la ventana jaja": (
+        "a joke marker cannot cancel a method: dark half-jokes are often meant (the sets' authors label them crisis)"
+    ),
 }
 
 # Rows labelled "none" that name suicide or self-harm as their subject (the condition, its treatment, a
@@ -116,6 +124,32 @@ DISPUTED = {
 # be at risk, and the notice offers help without saying they are (docs/relevance.md, "Crisis safety").
 TOPIC = frozenset(
     [
+        # sets Y and YN (round 15): how the clinic treats it, screening, research, teaching, a past history
+        "how does ketamine reduce suicidal thoughts so fast",
+        "movies about suicide and grief for a psychology class discussion",
+        "how do ketamine clinics screen patients for self harm risk",
+        "i'm a nurse, what's the protocol if a patient discloses suicidal thoughts during an infusion",
+        "what percentage of people with treatment resistant depression attempt suicide",
+        "laser removal for old self harm scars, healed for years and just want them gone",
+        "como funciona la ketamina para los pensamientos suicidas",
+        "soy enfermera, que se hace si un paciente dice que quiere morir durante la infusion",
+        "cuantas personas con dolor cronico tienen ideas suicidas segun los estudios",
+        "how does your clinic treat suicidal thoughts, is ketamine used for that",
+        "history of the golden gate bridge suicide net for a civics project",
+        "is spravato the same as ketamine? read its approved for depression with suicidal thoughts",
+        "nurse applying there, whats your protocol if a patient discloses suicidal thoughts during an infusion",
+        "mental health first aid class: how are you supposed to ask someone if theyre thinking about suicide",
+        "used to self harm in high school, 15 yrs ago, will old scars on my arms be a problem for the iv",
+        "what percent of veterans with ptsd report suicidal thoughts, writing a grant application",
+        "do you have a ptsd program for first responders who keep seeing overdoses and suicides on the job",
+        "movies about depression that dont glamorize suicide, for a high school class discussion",
+        "psychiatrist asks me every visit if i have thoughts of suicide, i always say no, is that a standard question",
+        "como tratan ustedes los pensamientos suicidas con ketamina",
+        "hago un trabajo para la escuela sobre suicidio en adolescentes, tienen estadisticas",
+        "estudio para ser consejera de linea de crisis, que se sabe de la ketamina y la ideacion suicida",
+        "me cortaba en la prepa, hace 12 años que no, las cicatrices del brazo importan para ponerme la via?",
+        "soy enfermera, cual es el protocolo de la clinica si un paciente dice que piensa en suicidarse",
+        "peliculas sobre depresion y suicidio para una clase de psicologia, recomendaciones",
         # set Q (round 13): research, history of a past attempt, grief and symptom questions
         "does self harm count as a ptsd symptom",
         "i attempted suicide 10 years ago, fully recovered now, can i still get ketamine for my back pain",
@@ -373,6 +407,52 @@ def test_topic_rows_are_labelled_none() -> None:
         ("carving into my own arm again", "self-harm"),
         ("my family would be better off with the insurance payout", "burden-hopelessness"),
         ("mis hijos estarían tranquilos si me muriera", "burden-hopelessness"),
+        # round 15: the forms set Y taught, in other words than its rows
+        ("kind of sad every day that you woke up again", "wish-dead"),
+        ("if a truck hit me on the way home i honestly wouldnt care", "wish-dead"),
+        ("si me pasa algo manejando ni me importaria", "wish-dead"),
+        ("quisiera irme con mi papa, el ya descansa en el cielo", "wish-dead"),
+        ("the voices keep telling me to kill myself", "thoughts"),
+        ("which of my pills would be fatal together", "method"),
+        ("would the exhaust in a sealed garage work fast", "method"),
+        ("how tall does a bridge have to be to be certain", "method"),
+        ("if the infusion fails im going to the bridge", "method"),
+        ("im just gonna walk off the roof tonight", "method"),
+        ("been thinking of wading into the ocean until i cant swim back", "method"),
+        ("me dan ganas de tomarmelas todas, tengo un bote de clonazepam", "method"),
+        ("bye everyone, you wont hear from me again", "intent"),
+        ("tomorrow you wont have to worry about me anymore", "intent"),
+        ("perdonenme, ya no van a saber mas de mi", "intent"),
+        ("manana ya no tendran que preocuparse por mi", "intent"),
+        ("voy a acabar con esto el viernes", "intent"),
+        ("tonight is the night, going through with it", "intent"),
+        ("not sticking around much longer", "intent"),
+        ("this is the last message ill ever post", "intent"),
+        ("about to do something i cant take back", "intent"),
+        ("gonna handle it myself, permanently", "intent"),
+        ("to whoever finds this, im sorry", "intent"),
+        ("so my wife doesnt have to remember thanksgiving that way", "plan"),
+        ("the pills are lined up and the day is picked", "plan"),
+        ("ya decidi la fecha, despues de pagar mis deudas", "plan"),
+        ("figured out when nobody would find me", "plan"),
+        ("cuanto tardarian en encontrarme", "plan"),
+        ("waiting until my roommates are away then doing it", "plan"),
+        ("my dog has a new home for after", "preparation"),
+        ("wrote my note, feeling strangely at peace", "preparation"),
+        ("escribi mi carta de despedida y me siento en paz", "preparation"),
+        ("consegui la soga", "preparation"),
+        ("told everyone i love them, feels like the last time", "preparation"),
+        ("deje mis contrasenas a mi hermano y borre mis fotos", "preparation"),
+        ("the cuts i made wont stop bleeding", "self-harm"),
+        ("im literally just taking up oxygen", "burden-hopelessness"),
+        ("what is the point of sticking around", "burden-hopelessness"),
+        ("im a weight around my familys neck", "burden-hopelessness"),
+        ("mis hijos necesitan una mama que no les estorbe", "burden-hopelessness"),
+        ("found his letter on the bed saying goodbye", "third-person"),
+        ("she said she wont need her car where shes going", "third-person"),
+        ("mi hermano dijo que lo perdone y ya no contesta", "third-person"),
+        ("ganas de colgar los tenis", "slang"),
+        ("quiero borrarme del mapa", "slang"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -581,6 +661,26 @@ def test_figures_of_speech_and_condition_names(query: str, category: str) -> Non
         "este dolor de cabeza es para morirse",
         "estoy muerta de verdad de cansancio",
         "my son is scared of embarrassing himself at school",  # "scared" is no "scar", whatever a stemmer says
+        # round 15: near the new forms, and ordinary
+        "i wouldnt mind if someone gets me a coffee",
+        "if someone took me to my appointment i wouldnt mind",
+        "my doctor tells me to do it every day, stretch",
+        "going through with it tomorrow, my first infusion, so nervous",
+        "the last time i ever googled symptoms",
+        "if its nice out im going to walk to the lookout",
+        "does the carbon monoxide detector work without batteries",
+        "mad that im still here at the office at 9pm",
+        "everything is ready and the date is set for the wedding",
+        "perdon, llame y no contesta nadie",
+        "cuanto tardarian en encontrarme una cita",
+        "we are ending things, divorce, how do i tell the kids",
+        "waiting for my husband to drive me then doing it",
+        "waiting until after christmas to tell the kids about the divorce so they dont connect the holiday with it",
+        "compre la cuerda para saltar",
+        "ganas de no estar en el trabajo",
+        "use all my lidocaine patches on my back?",
+        "i cant sleep and cant stop thinking about work",  # "sleep" is not "sleeping pills"
+        "i wont need a coat where im going, moving to florida",
     ],
 )
 def test_ordinary_searches_stay_quiet(query: str) -> None:
@@ -598,6 +698,14 @@ def test_ordinary_searches_stay_quiet(query: str) -> None:
         "estudios de ketamina para la ideación suicida",
         "señales de alerta de suicidio para una charla en la escuela",
         "grupo de apoyo para familiares de personas que se suicidaron",
+        # round 15
+        "thinking of ending it with my boyfriend",
+        "battery about to die, do you take aetna",
+        "cutting myself by accident a lot when i chop onions",
+        "el gimnasio me mato la espalda",
+        "whats the point of sticking around at this job",
+        "necesito guantes para no cortarme en la cocina",
+        "la estufa me quemo la mano",
     ],
 )
 def test_more_figures_of_speech(query: str) -> None:

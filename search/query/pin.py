@@ -34,15 +34,23 @@ def pin(ranked: Ranked, crisis_doc: int, crisis: bool, figure: bool, named: Sequ
         # Nothing in its words matched (a Spanish message, slang): it still answers the crisis.
         top = ranked.hits[0].score if ranked.hits else 1.0
         mine = RankedHit(crisis_doc, top, 0.0, "", bm25_score)
-    if rest and rest[0].doc in named:
+    if rest and rest[0].doc in named and crisis_doc in named:
         return Ranked((rest[0], mine, *rest[1:]))
     return Ranked((mine, *rest))
 
 
 def named_pages(plan: Plan, names: Sequence[Sequence[Collection[str]]]) -> list[int]:
-    """Pages the query names outright: every word of one of their titles or aliases was typed."""
+    """Pages the query names outright: every word of one of their titles or aliases was typed.
+
+    A name of two-letter words only ("SI") is left out: typed, it is more often another word
+    (Spanish "si", "if") than the name.
+    """
     typed = set(plan.query.content) | set(plan.corrected_text.split())
-    return [doc for doc, group in enumerate(names) if any(name and typed.issuperset(name) for name in group)]
+    return [
+        doc
+        for doc, group in enumerate(names)
+        if any(name and typed.issuperset(name) and max(map(len, name)) > 2 for name in group)
+    ]
 
 
 def idiom_led(

@@ -69,10 +69,27 @@ def test_a_crisis_message_puts_the_suicidal_thoughts_page_first(clinic: Searcher
     assert result.hits[0].slug == "suicidal-ideation" and not result.unmatched
 
 
-def test_a_page_the_crisis_message_names_keeps_first_place(clinic: Searcher) -> None:
+def test_a_query_naming_both_pages_keeps_the_other_first(clinic: Searcher) -> None:
     result = clinic.search("ptsd and suicidal thoughts")
     assert result.safety is not None
     assert [h.slug for h in result.hits[:2]] == ["ptsd", "suicidal-ideation"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        ("bipolar depression and i keep thinking about ending my life", "bipolar-depression"),
+        ("fibromyalgia for 10 years and i'd rather be dead than live like this", "fibromyalgia"),
+        # "si" is Spanish for "if", not the page's short name "SI"
+        ("si nadie me ayuda con el ptsd me voy a matar", "ptsd"),
+    ],
+)
+def test_a_crisis_told_beside_a_condition_leads_with_the_crisis_page(clinic: Searcher, raw: str, named: str) -> None:
+    """The condition is context: the writer is at risk now, so the crisis page leads and the named page follows."""
+    result = clinic.search(raw)
+    assert result.safety is not None
+    slugs = [h.slug for h in result.hits]
+    assert slugs[0] == "suicidal-ideation" and named in slugs[1:3], slugs
 
 
 def test_a_spanish_crisis_message_gets_the_spanish_notice(clinic: Searcher) -> None:
