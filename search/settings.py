@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         RESOURCES / "crisis-classifier.npz",
         description="Crisis classifier over sentence vectors, asked when the rules are silent (unset: rules only).",
     )
+    crisis_neighbours: Path | None = Field(
+        RESOURCES / "crisis-neighbours.npz",
+        description="Labelled crisis and other messages whose nearest one may flag what the classifier nearly flags "
+        "(unset: the classifier alone).",
+    )
     ranking_file: Path = Field(
         RESOURCES / "ranking.yaml", description="Every ranking weight and threshold, each with its reason."
     )
