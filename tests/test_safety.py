@@ -88,9 +88,6 @@ DISPUTED = {
         "no word of death, harm or leaving: 'set for after' a date reads as a party or a move as often"
     ),
     "finished my note, its in my desk drawer": "a note with no goodbye, death or recipient in it",
-    "go to bed every night hoping this is the last time i have to wake up": (
-        "'hoping' and 'wake up' eleven words apart: wider than any gap the rules allow (the classifier's case)"
-    ),
     "having the thoughts again. the bad ones. the ones about me not being here": (
         "'the thoughts' and what they are about in different sentences (the classifier's case)"
     ),
@@ -453,6 +450,34 @@ def test_topic_rows_are_labelled_none() -> None:
         ("mi hermano dijo que lo perdone y ya no contesta", "third-person"),
         ("ganas de colgar los tenis", "slang"),
         ("quiero borrarme del mapa", "slang"),
+        # round 15, sets AA and AB
+        ("i shut my eyes and hope to never open them again", "wish-dead"),
+        ("since she passed i just want to be with her", "wish-dead"),
+        ("si me diera un derrame mientras duermo no seria tan malo", "wish-dead"),
+        ("le rezo a diosito que me recoja", "wish-dead"),
+        ("dying is the only thing on my mind lately", "thoughts"),
+        ("ya pense en acabar conmigo", "thoughts"),
+        ("i keep standing by the edge of the roof at work", "method"),
+        ("would all my dads morphine put me to sleep for good", "method"),
+        ("i know what ill do with the pills", "method"),
+        ("si dejo la dialisis se acaba todo esto?", "method"),
+        ("goodbye forever", "intent"),
+        ("not gonna be around much longer", "intent"),
+        ("gonna take myself out this weekend", "intent"),
+        ("esta noche me voy, ya no puedo mas", "intent"),
+        ("i have a plan and a day picked", "plan"),
+        ("wrote down when and how", "plan"),
+        ("tengo un plan para el viernes y nadie sabe", "plan"),
+        ("scheduled a message to my friends for if im not online monday", "preparation"),
+        ("posted my goodbye on instagram", "preparation"),
+        ("long sleeves all summer so nobody sees my arms", "self-harm"),
+        ("im so done being their burden", "burden-hopelessness"),
+        ("my family would save so much money if i wasnt around", "burden-hopelessness"),
+        ("ya no veo para que seguir viva", "burden-hopelessness"),
+        ("my son said take care of mom and now his phone is off", "third-person"),
+        ("my aunt asked me to help her end it", "third-person"),
+        ("ready to bow out for good", "slang"),
+        ("me quiero dar de baja de esta vida", "slang"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -681,6 +706,21 @@ def test_figures_of_speech_and_condition_names(query: str, category: str) -> Non
         "use all my lidocaine patches on my back?",
         "i cant sleep and cant stop thinking about work",  # "sleep" is not "sleeping pills"
         "i wont need a coat where im going, moving to florida",
+        # round 15, sets AA and AB: near the new forms, and ordinary
+        "im doing it tomorrow, my first infusion",
+        "saving money for next month, do you have payment plans",
+        "took a long nap, kind of groggy",
+        "what is the tallest building in tampa",
+        "hoy me voy de viaje, no aguanto el calor",
+        "no voy a estar aqui para la cita, estare de viaje",
+        "manana me tiro del trampolin",
+        "seria mejor que me vaya a urgencias?",
+        "con la cuerda de saltar me duele la rodilla",
+        "trapped in traffic, no exit",
+        "please take care of my refill, my phone is off today",
+        "my husband said he has a plan for retirement",
+        "voy a acabar con este trabajo, renuncio el viernes",
+        "on hold for an hour, can someone call me back about my meds",
     ],
 )
 def test_ordinary_searches_stay_quiet(query: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from search.safety import detect
 from search.safety.classify import CATEGORY
 from search.safety.neighbours import CrisisNeighbours, load_neighbours, save_neighbours
 from search.settings import Settings
+from tests.conftest import RELEVANCE
 
 # Rule-silent, read by the classifier below its threshold, and far nearer the tuning sets' crisis
 # messages than their other rows (written for this test: no set holds it).
@@ -101,3 +103,48 @@ def test_neighbours_for_another_model_are_refused(tmp_path: Path, clinic: Search
     save_neighbours(CrisisNeighbours(model.vectors, model.crisis, 0.1, 0.5, other), tmp_path / "n.npz")
     with pytest.raises(ConfigError, match=r"n\.npz: fitted on vectors of .*another-model.*fit_crisis\.py --write"):
         Searcher(clinic.settings.model_copy(update={"crisis_neighbours": tmp_path / "n.npz"}))
+
+
+def _rows(name: str) -> list[list[str]]:
+    with (RELEVANCE / "safety" / f"set-{name}.tsv").open(encoding="utf-8") as handle:
+        return list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+
+
+# Sets AA, AB (crisis) and ABN (non-crisis), round 15: their rows are among the neighbours, and the rules
+# learnt from some of their misses, so they are guarded as the service answers them (rules, classifier,
+# neighbours), not rule by rule. Alarming-but-safe rows are left out: the notice shows on them by policy.
+SEARCHED = [row for name in ("aa", "ab", "abn") for row in _rows(name) if row[2] != "alarming-but-safe"]
+# Rows the service gets wrong, and why. Strict: one that starts passing must come off this list.
+WRONG = {
+    "el seguro no cubre nada, no puedo trabajar, no duermo, ya no hay remedio para mi": (
+        "'no remedy left for me' reads as no treatment left as often; the classifier reads it under its gate"
+    ),
+    "my lower back makes me want to scream, not die lol just scream": (
+        "the writer takes the words back ('not die'): no rule reads a retraction"
+    ),
+    "me quiero morir con estos colicos jaja no es cierto, pero si duelen horrible": (
+        "the writer takes the words back ('no es cierto'): no rule reads a retraction"
+    ),
+    "after 3 hours at the DMV i wanted to jump off the roof": (
+        "an everyday annoyance with a method: a past-tense wish about an errand is no rule's to cancel"
+    ),
+    "refill hasnt been sent and i only have 2 pills left who do i call": (
+        "pills counted and a question: the classifier alone reads it at 0.96, over its threshold"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        pytest.param(
+            q,
+            label,
+            id=f"{label}-{cat}-{lang}-{q[:40]}",
+            marks=[pytest.mark.xfail(reason=WRONG[q], strict=True)] if q in WRONG else [],
+        )
+        for q, label, cat, lang, _ in SEARCHED
+    ],
+)
+def test_the_neighbour_sets_as_the_service_answers_them(clinic: Searcher, query: str, label: str) -> None:
+    assert (clinic.search(query, limit=3).safety is not None) == (label == "crisis")
