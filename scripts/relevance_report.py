@@ -109,7 +109,7 @@ SUGGEST = [
 ]
 TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN"]  # YN and ABN: non-crisis rows only
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in TUNING_CRISIS]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in "BKNPRTVXZ"]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in [*"BKNPRTVXZ", "AC"]]
 
 
 def cells(r: Report) -> str:

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
         RESOURCES / "intent-model.npz",
         description="The page model over query vectors that reorders hits by what past queries meant (unset: off).",
     )
+    precedents: Path | None = Field(
+        RESOURCES / "precedents.npz",
+        description="Past queries by page, whose nearest ones vote for the hits' order (unset: off).",
+    )
     semantic: bool = Field(
         True, description="Reorder hits by meaning with the sentence-embedding model (off: words only)."
     )

@@ -124,6 +124,9 @@ class IntentRules:
     weight: float
     floor: float  # the share of `weight` kept when the words match fully; the rest grows as they match less
     skip_scope: float  # a word match at least this sure is trusted as it is
+    precedent_k: int = 0  # how many nearest past queries vote (precedent.py); 0: no vote
+    precedent_weight: float = 0.0  # the vote's weight, gated by the word match as `weight` is
+    precedent_floor: float = 0.0
 
 
 @dataclass(frozen=True)

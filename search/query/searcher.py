@@ -25,7 +25,7 @@ from search.query.confidence import (
     query_evidence,
     shown_confidences,
 )
-from search.query.config import RankingConfig, load_config
+from search.query.config import IntentRules, RankingConfig, load_config
 from search.query.correct import correct
 from search.query.elsewhere import load_elsewhere
 from search.query.expand import Plan, expand
@@ -34,6 +34,7 @@ from search.query.intent import IntentModel, intent_weight, load_intent_model, r
 from search.query.negation import TRIGGERS, drop_negated, is_condition_name, negated_words
 from search.query.parse import MAX_QUERY_CHARS, parse
 from search.query.pin import demote, idiom_led, named_pages, pin
+from search.query.precedent import Precedents, load_precedents
 from search.query.reload import Generations
 from search.query.rerank import Ranked, rerank
 from search.query.results import SearchResult
@@ -92,6 +93,7 @@ class Searcher:
         self.neighbours: CrisisNeighbours | None = None
         self.topic: VectorModel | None = None
         self.intent: IntentModel | None = None
+        self.precedents: Precedents | None = None
         if self.encoder is not None:
             if settings.crisis_classifier is not None:
                 self.classifier = load_classifier(settings.crisis_classifier)
@@ -106,6 +108,9 @@ class Searcher:
             if settings.intent_model is not None:
                 self.intent = load_intent_model(settings.intent_model)
                 _same_encoder(settings.intent_model, self.intent.stamp, self.encoder, "fit_intent.py")
+            if settings.precedents is not None:
+                self.precedents = load_precedents(settings.precedents)
+                _same_encoder(settings.precedents, self.precedents.stamp, self.encoder, "fit_precedents.py")
         self._generations = Generations(settings.index_dir, self._open)
 
     def _open(self, generation: Path) -> Snapshot:
@@ -222,6 +227,13 @@ class Searcher:
         if intent is not None and vector is not None and len(ranked) > 1:
             by_doc = intent.by_doc(vector, snap.by_slug, len(snap.heads))
             ranked = reorder(ranked, by_doc, intent_weight(words_match, cfg.intent))
+        # What the nearest past queries were after: one author's wording another's boundary misses.
+        precedents = self.precedents if self.precedents is not None and self.precedents.pages == snap.digest else None
+        rules = cfg.intent
+        if precedents is not None and vector is not None and len(ranked) > 1 and rules.precedent_k > 0:
+            gate = IntentRules(rules.precedent_weight, rules.precedent_floor, rules.skip_scope)
+            votes = precedents.by_doc(vector, snap.by_slug, len(snap.heads), rules.precedent_k)
+            ranked = reorder(ranked, votes, intent_weight(words_match, gate))
         crisis_doc = snap.by_slug.get(self.settings.crisis_page)
         if crisis_doc is not None and (safety is not None or detection.figure is not None):
             named = named_pages(plan, snap.titles) if safety is not None else []
