@@ -74,6 +74,17 @@ def fit(x: np.ndarray, labels: np.ndarray, pages: int, l2: float) -> tuple[np.nd
     return w[:-1].T.copy(), w[-1].copy()
 
 
+def tuning_queries(row_of: dict[str, int]) -> list[tuple[str, str, int, tuple[str, ...]]]:
+    """(set, query, label, expected) for every tuning query that names a page of `row_of`."""
+    queries = []
+    for path in TUNING:
+        for case in read_cases(path):
+            known = [e for e in case.expected if e in row_of]
+            if known:
+                queries.append((f"{path.parent.name}/{path.stem}", case.query, row_of[known[0]], case.expected))
+    return queries
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the model beside the ranking file")
@@ -83,12 +94,7 @@ def main() -> None:
     pages = list(load_pages([ROOT / "data" / "conditions"]).pages)
     slugs = [p.slug for p in pages]
     row_of = {slug: i for i, slug in enumerate(slugs)}
-    queries: list[tuple[str, str, int, tuple[str, ...]]] = []  # (set, query, label, expected)
-    for path in TUNING:
-        for case in read_cases(path):
-            known = [e for e in case.expected if e in row_of]
-            if known:
-                queries.append((f"{path.parent.name}/{path.stem}", case.query, row_of[known[0]], case.expected))
+    queries = tuning_queries(row_of)
     taught = np.array([not any(k in name for k in SCORED_ONLY) for name, _, _, _ in queries])
     texts = [(t, row_of[p.slug]) for p in pages for t in page_texts(p)]
     q_vectors = encoder.encode([q for _, q, _, _ in queries]).astype(np.float64)

@@ -24,10 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fit_intent import SCORED_ONLY, TUNING  # noqa: E402
+from fit_intent import SCORED_ONLY, tuning_queries  # noqa: E402
 
 from search.embedding import load_encoder, page_texts  # noqa: E402
-from search.evaluate import read_cases  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
 from search.probe import pages_digest  # noqa: E402
 from search.query.confidence import confidence  # noqa: E402
@@ -55,14 +54,8 @@ def main() -> None:
     pages = list(load_pages([ROOT / "data" / "conditions"]).pages)
     slugs = [p.slug for p in pages]
     row_of = {slug: i for i, slug in enumerate(slugs)}
-    queries: list[tuple[str, str, int, tuple[str, ...]]] = []  # (file, query, label, expected)
-    for path in TUNING:
-        if any(k in path.name for k in SCORED_ONLY):
-            continue  # unfinished words mean nothing to the encoder
-        for case in read_cases(path):
-            known = [e for e in case.expected if e in row_of]
-            if known:
-                queries.append((f"{path.parent.name}/{path.stem}", case.query, row_of[known[0]], case.expected))
+    # Not the as-you-type sets: unfinished words mean nothing to the encoder.
+    queries = [q for q in tuning_queries(row_of) if not any(k in q[0] for k in SCORED_ONLY)]
     texts = [(t, row_of[p.slug]) for p in pages for t in page_texts(p)]
     q_vectors = unit(encoder.encode([q for _, q, _, _ in queries]))
     t_vectors = unit(encoder.encode([t for t, _ in texts]))
