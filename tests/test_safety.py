@@ -31,7 +31,8 @@ TABLE = [tuple(row) for row in _rows(RELEVANCE / "safety.tsv")]
 # The tuning crisis sets, one author each (query, label, category, language, expected); from E on,
 # each was measured before the rules saw it (docs/relevance.md). B is independent and not read here.
 # YN (round 15) holds only non-crisis rows: everyday, alarming-but-safe and figures of speech.
-SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in [*"acdefghijlmoqsuwy", "yn"]}
+# FN (round 15) holds only figures of speech.
+SETS = {name: _rows(RELEVANCE / "safety" / f"set-{name}.tsv") for name in [*"acdefghijlmoqsuwy", "yn", "fn"]}
 
 
 # Rows whose label the rules do not follow, and why (judged ambiguous: no general rule reaches them
@@ -110,6 +111,10 @@ DISPUTED = {
     # set Y (round 15)
     "nomas espero a que mis hijos se vayan con su papa el fin de semana": (
         "children away for the weekend with no act named: as often a parent wanting rest"
+    ),
+    "me pego un tiro si el america vuelve a perder la final jaja, ya en serio de tanto gritar me dio una migraña "
+    "que no se me quita": (
+        "a threat over a football result: no rule can tell a team from a treatment in 'si ... me pego un tiro'"
     ),
     "si me vuelven a cambiar el turno me aviento por la ventana jaja": (
         "a joke marker cannot cancel a method: dark half-jokes are often meant (the sets' authors label them crisis)"
@@ -746,6 +751,19 @@ def test_ordinary_searches_stay_quiet(query: str) -> None:
         "whats the point of sticking around at this job",
         "necesito guantes para no cortarme en la cocina",
         "la estufa me quemo la mano",
+        # round 15, set FN
+        "no way out of this phone contract",
+        "id rather be buried alive than give a toast",
+        "jumped off the pier as a kid and my knee still hurts",
+        "the doctors cut my leg off after the infection",
+        "estoy con la soga al cuello con la renta",
+        "se me disparo el azucar otra vez",
+        "la farmacia me esta desangrando con los precios",
+        "algo para matar el dolor de muelas",
+        "mi papa me mataria si supiera",
+        "subi al techo a limpiar las canaletas",
+        "prefiero parir que ir al dentista",
+        "me corte pelando papas",
     ],
 )
 def test_more_figures_of_speech(query: str) -> None:
