@@ -76,6 +76,7 @@ KINDS = [
             "traffic-m/paraphrase.tsv",
             "traffic-o/paraphrase.tsv",
             "traffic-p/paraphrase.tsv",
+            "meaning-q/paraphrase.tsv",
         ),
     ),
     (
@@ -90,6 +91,7 @@ KINDS = [
             "traffic-m/story.tsv",
             "traffic-o/story.tsv",
             "traffic-p/story.tsv",
+            "meaning-q/story.tsv",
         ),
     ),
     (
