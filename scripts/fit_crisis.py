@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -191,14 +191,13 @@ def main() -> None:
         print(f"written to {path}")
 
 
-def leads_leaving_each_set_out(vectors: np.ndarray, crisis: np.ndarray, sets: np.ndarray) -> np.ndarray:
-    """Each row's nearest-crisis lead among the rows of other sets (everyday rows are always among them)."""
-    lead = np.zeros(len(crisis))
+def leads_leaving_each_set_out(model: CrisisNeighbours, sets: np.ndarray) -> np.ndarray:
+    """Each row's lead among the rows of the other sets (everyday rows, set "", are always among them)."""
+    lead = np.zeros(len(sets))
     for name in sorted(set(sets) - {""}):
-        rows = np.flatnonzero(sets == name)
-        other = sets != name
-        sims = vectors[rows] @ vectors[other].T
-        lead[rows] = sims[:, crisis[other]].max(axis=1) - sims[:, ~crisis[other]].max(axis=1)
+        rows, other = sets == name, sets != name
+        without = replace(model, vectors=model.vectors[other], crisis=model.crisis[other])
+        lead[rows] = without.leads(model.vectors[rows])
     return lead
 
 
@@ -224,7 +223,8 @@ def fit_neighbours(
     vectors = (raw / np.linalg.norm(raw, axis=1, keepdims=True)).astype(np.float32)
     labels = np.array(crisis)
     names = np.array(sets)
-    lead = leads_leaving_each_set_out(vectors, labels, names)
+    neighbours = CrisisNeighbours(vectors, labels, NEIGHBOUR_MARGIN, NEIGHBOUR_GATE, encoder.stamp)
+    lead = leads_leaving_each_set_out(neighbours, names)
     # The classifier's probability out of fold for the rows it was fitted on, as fitted for the others.
     probability = np.array([out_of_fold.get(t, model.probability(v, t)) for t, v in zip(texts, raw, strict=True)])
     detections = [detect(t, rules) for t in texts]
@@ -238,7 +238,7 @@ def fit_neighbours(
             f"{int((judged & labels).sum())}, rule-silent non-crisis rows flagged "
             f"{int((flagged & judged & ~labels).sum())}/{int((judged & ~labels).sum())} (each set left out)"
         )
-    return CrisisNeighbours(vectors, labels, NEIGHBOUR_MARGIN, NEIGHBOUR_GATE, encoder.stamp)
+    return neighbours
 
 
 if __name__ == "__main__":

@@ -73,29 +73,29 @@ def main() -> None:
         gate = searcher.config.lexical_scope
         skip = searcher.config.intent.skip_scope
     words_match = [confidence(x.words_features, gate) if x.words_features is not None else 0.0 for x in explained]
-    doc_of = np.array([snap.by_slug[s] for s in slugs])
-    to_queries = q_vectors @ q_vectors.T
-    to_texts = q_vectors @ t_vectors.T
+    # Each file's queries vote with the other files' queries and every page text, as served.
+    left_out = {
+        name: Precedents(
+            tuple(slugs),
+            np.vstack([q_vectors[files != name], t_vectors]),
+            np.concatenate([q_labels[files != name], t_labels]),
+            encoder.stamp,
+            "",
+        )
+        for name in names
+    }
+    size = len(snap.heads)
+    votes = {
+        k: [left_out[name].by_doc(q_vectors[i], snap.by_slug, size, k) for i, (name, *_) in enumerate(queries)]
+        for k in sorted({k for k, _, _ in GRID})
+    }
 
     def accuracy(k: int, weight: float, floor: float) -> list[float]:
         right: dict[str, list[bool]] = {n: [] for n in names}
         for i, (name, _, _, expected) in enumerate(queries):
             ranked = explained[i].ranked
             if weight > 0:
-                other = files != name
-                model = Precedents(
-                    tuple(slugs),
-                    np.vstack([q_vectors[other], t_vectors]),
-                    np.concatenate([q_labels[other], t_labels]),
-                    encoder.stamp,
-                    "",
-                )
-                sims = np.concatenate([to_queries[i, other], to_texts[i]])
-                votes = np.zeros(len(snap.heads), dtype=np.float32)
-                top = np.argsort(-sims, kind="stable")[:k]
-                np.add.at(votes, doc_of[model.labels[top]], np.maximum(sims[top], 0.0))
-                votes /= float(votes.sum()) or 1.0
-                ranked = reorder(ranked, votes, intent_weight(words_match[i], IntentRules(weight, floor, skip)))
+                ranked = reorder(ranked, votes[k][i], intent_weight(words_match[i], IntentRules(weight, floor, skip)))
             first = snap.heads[ranked.hits[0].doc].slug if ranked.hits else ""
             right[name].append(first in expected)
         return [float(np.mean(right[n])) for n in names]

@@ -68,11 +68,13 @@ def load_precedents(path: Path) -> Precedents:
             )
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ConfigError(f"{path}: cannot read the precedents ({exc}); {FIX}") from None
-    rows = model.vectors.shape[0] if model.vectors.ndim == 2 else -1
-    labels_fit = model.labels.shape == (rows,) and (
-        rows == 0 or 0 <= model.labels.min() <= model.labels.max() < len(model.slugs)
-    )
-    if rows <= 0 or model.vectors.shape[1] != model.stamp.dimensions or not labels_fit:
+    rows = model.vectors.shape[0] if model.vectors.ndim == 2 else 0
+    if (
+        rows == 0
+        or model.vectors.shape[1] != model.stamp.dimensions
+        or model.labels.shape != (rows,)
+        or not 0 <= model.labels.min() <= model.labels.max() < len(model.slugs)
+    ):
         raise ConfigError(
             f"{path}: expected rows of {model.stamp.dimensions} dimensions, each labelled with one of "
             f"{len(model.slugs)} pages; got vectors {model.vectors.shape} and labels {model.labels.shape}; {FIX}"

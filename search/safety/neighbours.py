@@ -33,10 +33,14 @@ class CrisisNeighbours:
     gate: float  # the classifier probability a message must also reach
     stamp: Stamp  # the encoder whose vectors these are
 
+    def leads(self, queries: Vectors) -> Vectors:
+        """For each query row, how much nearer its nearest crisis row is than its nearest other row (cosine)."""
+        sims = queries.astype(np.float32) @ self.vectors.T
+        return np.asarray(sims[:, self.crisis].max(axis=1) - sims[:, ~self.crisis].max(axis=1))
+
     def lead(self, vector: Vectors) -> float:
-        """How much nearer the query's nearest crisis row is than its nearest other row (cosine)."""
-        sims = self.vectors @ vector.astype(np.float32)
-        return float(sims[self.crisis].max() - sims[~self.crisis].max())
+        """The lead of one query's vector."""
+        return float(self.leads(vector[None, :])[0])
 
     def flags(self, vector: Vectors, probability: float) -> bool:
         """True when the nearest crisis row leads by the margin and the classifier reaches the gate."""
