@@ -77,6 +77,7 @@ KINDS = [
             "traffic-o/paraphrase.tsv",
             "traffic-p/paraphrase.tsv",
             "meaning-q/paraphrase.tsv",
+            "meaning-u/paraphrase.tsv",
         ),
     ),
     (
@@ -92,6 +93,7 @@ KINDS = [
             "traffic-o/story.tsv",
             "traffic-p/story.tsv",
             "meaning-q/story.tsv",
+            "meaning-u/story.tsv",
         ),
     ),
     (
@@ -109,9 +111,10 @@ SUGGEST = [
     "independent/traffic-b/prefix.tsv",
     "independent/traffic-b/typo-prefix.tsv",
 ]
-TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN", "FN"]  # YN, ABN, FN: non-crisis rows only
+# YN, ABN, FN: non-crisis rows only
+TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN", "FN", "AD", "AE", "AF"]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in TUNING_CRISIS]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in [*"BKNPRTVXZ", "AC"]]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in [*"BKNPRTVXZ", "AC", "AG"]]
 
 
 def cells(r: Report) -> str:

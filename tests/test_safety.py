@@ -483,6 +483,24 @@ def test_topic_rows_are_labelled_none() -> None:
         ("my aunt asked me to help her end it", "third-person"),
         ("ready to bow out for good", "slang"),
         ("me quiero dar de baja de esta vida", "slang"),
+        # round 16, sets AD, AE and AF: the forms, in other words
+        ("praying every single night i never wake up again", "wish-dead"),
+        ("i keep hoping i catch something bad and never recover", "wish-dead"),
+        ("honestly hoping im not alive by spring", "wish-dead"),
+        ("so jealous of the names in the obituary section", "wish-dead"),
+        ("which parking garage is high enough to jump from", "method"),
+        ("would a scarf on the closet rod hold", "method"),
+        ("nobody would notice i was missing until it was too late", "plan"),
+        ("ive figured it all out, no one goes to that beach in winter", "plan"),
+        ("after his funeral i will be with him", "intent"),
+        ("the pills and the vodka, thats how i want to go", "intent"),
+        ("the only thing that ever helped was burning myself", "self-harm"),
+        ("im just taking up space in this house", "burden-hopelessness"),
+        ("no reason left to wake up for", "burden-hopelessness"),
+        ("siento que estoy de mas en esta familia", "burden-hopelessness"),
+        ("my grandpa refuses his insulin and says he is ready to go", "third-person"),
+        ("she wants to go be with her husband since he died", "third-person"),
+        ("ready for the eternal nap", "slang"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -726,6 +744,14 @@ def test_figures_of_speech_and_condition_names(query: str, category: str) -> Non
         "my husband said he has a plan for retirement",
         "voy a acabar con este trabajo, renuncio el viernes",
         "on hold for an hour, can someone call me back about my meds",
+        # round 16: near the new forms, and ordinary
+        "hoping the pain does not come back after surgery",
+        "please let this be my last migraine",
+        "how long until someone notices my hair loss",
+        "i already wrote my notes for the appointment",
+        "old furniture taking up space in the garage",
+        "we planned it out, nobody goes to the office on sundays",
+        "mirando la cuerda de la guitarra pienso cosas",
     ],
 )
 def test_ordinary_searches_stay_quiet(query: str) -> None:
@@ -764,6 +790,11 @@ def test_ordinary_searches_stay_quiet(query: str) -> None:
         "subi al techo a limpiar las canaletas",
         "prefiero parir que ir al dentista",
         "me corte pelando papas",
+        # round 16
+        "what is the highest bridge to bungee jump from",
+        "hope its my last night shift this month",
+        "my dad stopped his blood pressure pills and says he is ready to go home",
+        "coach made the team run suicides",
     ],
 )
 def test_more_figures_of_speech(query: str) -> None:

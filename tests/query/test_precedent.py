@@ -63,7 +63,7 @@ def test_the_shipped_precedents_are_for_the_clinic_pages(clinic: Searcher) -> No
 
 
 def test_the_vote_moves_hits_only_where_it_was_written(clinic: Searcher, tmp_path: Path) -> None:
-    query = "energy swings from wild to empty"  # the example of the meaning issue
+    query = "my mood goes up and down for weeks"  # a query of my own the vote reorders (round 16)
     served = clinic.explain(query).ranked.hits
     off = Searcher(settings_for(Path(clinic.settings.index_dir)).model_copy(update={"precedents": None}))
     assert off.precedents is None and [h.doc for h in served] != [h.doc for h in off.explain(query).ranked.hits]
