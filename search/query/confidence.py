@@ -233,6 +233,21 @@ def is_broad(bm25: Bm25F, plan: Plan, rules: AnswerRules) -> bool:
     return bool(typed) and all(site_wide(bm25, c, rules.broad_share) for c in typed)
 
 
+def bare_medicines(bm25: Bm25F, plan: Plan, medicines: frozenset[str], share: float) -> bool:
+    """Whether the query is only medicine names, as typed or by their lexicon names ("savella", "belsomra").
+
+    Not a completion or a correction of an unfinished word ("cita" -> citalopram), not with a word
+    nothing answers ("cost of spravato"), not a medicine nearly every page names ("ketamine").
+    """
+    named = (Origin.TYPED, Origin.SYNONYM)
+
+    def medicine(alt: Alt) -> bool:
+        rare = all(bm25.postings(t).df < share * bm25.size for t in alt.terms)
+        return alt.origin in named and bool(alt.terms) and medicines.issuperset(alt.terms) and rare
+
+    return bool(plan.clauses) and not plan.unusable and all(any(map(medicine, c.alts)) for c in plan.clauses)
+
+
 def shown_confidences(feats: Sequence[Features], model: ConfidenceModel, cap: float = 1.0) -> list[float]:
     """Each ranked hit's confidence, never above a hit ranked higher (nor above `cap`).
 

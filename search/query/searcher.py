@@ -19,6 +19,7 @@ from search.query.confidence import (
     NAMING_MAX_ZIPF,
     NEUTRAL_MEANING,
     Features,
+    bare_medicines,
     confidence,
     features,
     is_broad,
@@ -208,7 +209,10 @@ class Searcher:
         scope_top = lexical_top
         medicines = snap.lexicon.medicines
         if lexical_top is not None and any(t in medicines for c in plan.clauses for a in c.alts for t in a.terms):
-            in_scope = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning, self.elsewhere, medicines)
+            # A bare medicine name is no sentence: the topic model cannot read it, so it has no say.
+            bare = bare_medicines(snap.bm25, plan, medicines, cfg.answer.broad_share)
+            read = max(meaning, NEUTRAL_MEANING) if bare else meaning
+            in_scope = query_evidence(snap.bm25, plan, cfg.answer.broad_share, read, self.elsewhere, medicines)
             scope_top = features(snap.bm25, ranked, 0, in_scope, medicines)
         scope = confidence(scope_top, cfg.scope) if scope_top is not None else 0.0
         # Meaning reorders more as the words match less: the gate reads the word match alone.

@@ -194,7 +194,14 @@ def test_a_story_with_one_slip_is_not_echoed_back_as_did_you_mean(clinic: Search
 
 
 @pytest.mark.parametrize(
-    ("raw", "slug"), [("latuda", "bipolar-depression"), ("buspirone", "generalized-anxiety-disorder")]
+    ("raw", "slug"),
+    [
+        ("latuda", "bipolar-depression"),
+        ("buspirone", "generalized-anxiety-disorder"),
+        # round 16: a bare brand name the topic model cannot read ("dayvigo" was flagged before)
+        ("dayvigo", "insomnia"),
+        ("halcion", "insomnia"),
+    ],
 )
 def test_a_medicine_a_page_names_is_in_scope(clinic: Searcher, raw: str, slug: str) -> None:
     result = clinic.search(raw)
@@ -204,3 +211,9 @@ def test_a_medicine_a_page_names_is_in_scope(clinic: Searcher, raw: str, slug: s
 
 def test_a_question_about_a_medicine_with_ketamine_stays_out_of_scope(clinic: Searcher) -> None:
     assert clinic.search("can i take xanax before ketamine").unmatched
+
+
+@pytest.mark.parametrize("raw", ["price of dayvigo", "dayvigo cost", "zolp"])
+def test_a_medicine_with_a_word_nothing_answers_or_unfinished_stays_unmatched(clinic: Searcher, raw: str) -> None:
+    """The topic model loses its say only over bare medicine names, not over "price" or a completion."""
+    assert clinic.search(raw).unmatched
