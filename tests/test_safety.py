@@ -795,6 +795,14 @@ def test_ordinary_searches_stay_quiet(query: str) -> None:
         "hope its my last night shift this month",
         "my dad stopped his blood pressure pills and says he is ready to go home",
         "coach made the team run suicides",
+        # round 16, the query sets' stories: injuries, amputations, routines, a table laid, a shutdown
+        "mi primo se lastimo la rodilla jugando futbol",
+        "a mi abuelo le amputaron la pierna por la diabetes",
+        "tomo mis pastillas todos los dias a las 8",
+        "my son shuts down himself when we argue",
+        "we still set a place at the table for grandpa",
+        "phantom pain in fingers that dont exist anymore",
+        "i cant give away her clothes after two years",
     ],
 )
 def test_more_figures_of_speech(query: str) -> None:
