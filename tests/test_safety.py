@@ -803,6 +803,8 @@ def test_ordinary_searches_stay_quiet(query: str) -> None:
         "we still set a place at the table for grandpa",
         "phantom pain in fingers that dont exist anymore",
         "i cant give away her clothes after two years",
+        "a man pulled a knife on me in a robbery last year and i still jump at noises",
+        "me asaltaron con una pistola y desde entonces no duermo",
     ],
 )
 def test_more_figures_of_speech(query: str) -> None:
