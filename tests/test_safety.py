@@ -501,6 +501,7 @@ def test_topic_rows_are_labelled_none() -> None:
         ("my grandpa refuses his insulin and says he is ready to go", "third-person"),
         ("she wants to go be with her husband since he died", "third-person"),
         ("ready for the eternal nap", "slang"),
+        ("siempre digo que me quiero morir en broma pero ya no es broma", "wish-dead"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -798,13 +799,14 @@ def test_ordinary_searches_stay_quiet(query: str) -> None:
         # round 16, the query sets' stories: injuries, amputations, routines, a table laid, a shutdown
         "mi primo se lastimo la rodilla jugando futbol",
         "a mi abuelo le amputaron la pierna por la diabetes",
-        "tomo mis pastillas todos los dias a las 8",
         "my son shuts down himself when we argue",
         "we still set a place at the table for grandpa",
         "phantom pain in fingers that dont exist anymore",
         "i cant give away her clothes after two years",
         "a man pulled a knife on me in a robbery last year and i still jump at noises",
         "me asaltaron con una pistola y desde entonces no duermo",
+        "this commute makes me want to die, not literally lol",
+        "me voy a matar estudiando para el examen, es un decir",
     ],
 )
 def test_more_figures_of_speech(query: str) -> None:

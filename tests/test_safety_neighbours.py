@@ -125,9 +125,6 @@ WRONG = {
     "my lower back makes me want to scream, not die lol just scream": (
         "the writer takes the words back ('not die'): no rule reads a retraction"
     ),
-    "me quiero morir con estos colicos jaja no es cierto, pero si duelen horrible": (
-        "the writer takes the words back ('no es cierto'): no rule reads a retraction"
-    ),
     "after 3 hours at the DMV i wanted to jump off the roof": (
         "an everyday annoyance with a method: a past-tense wish about an errand is no rule's to cancel"
     ),
@@ -148,9 +145,6 @@ WRONG = {
     ),
     "la ketamina sirve cuando ya te quieres ir pa siempre? pregunto en serio": (
         "'irse para siempre' reads as emigrating as often"
-    ),
-    "my back pain makes me wanna die lol not literally but its bad, do you treat lower back": (
-        "a figure of speech with a laugh or 'not literally' after it: no rule reads a retraction"
     ),
     "lol my sister said shed kill herself if she had to watch that movie again": (
         "reported hyperbole ('if she had to watch that movie'): no rule reads the triviality of the condition"
