@@ -78,6 +78,7 @@ KINDS = [
             "traffic-p/paraphrase.tsv",
             "meaning-q/paraphrase.tsv",
             "meaning-u/paraphrase.tsv",
+            "meaning-y/paraphrase.tsv",
         ),
     ),
     (
@@ -94,6 +95,7 @@ KINDS = [
             "traffic-p/story.tsv",
             "meaning-q/story.tsv",
             "meaning-u/story.tsv",
+            "meaning-y/story.tsv",
         ),
     ),
     (
