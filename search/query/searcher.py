@@ -209,7 +209,7 @@ class Searcher:
         scope_top = lexical_top
         medicines = snap.lexicon.medicines
         if lexical_top is not None and any(t in medicines for c in plan.clauses for a in c.alts for t in a.terms):
-            # A bare medicine name is no sentence: the topic model cannot read it, so it has no say.
+            # A bare medicine name is no sentence: the topic model cannot read it, so a low reading counts as neutral.
             bare = bare_medicines(snap.bm25, plan, medicines, cfg.answer.broad_share)
             read = max(meaning, NEUTRAL_MEANING) if bare else meaning
             in_scope = query_evidence(snap.bm25, plan, cfg.answer.broad_share, read, self.elsewhere, medicines)
