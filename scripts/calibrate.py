@@ -3,7 +3,6 @@
     python scripts/calibrate.py            # prints both models, reliability and the threshold table
     python scripts/calibrate.py --write    # ... and writes them into the ranking file
     python scripts/calibrate.py --write --gate   # ... and the semantic stage's gate too (changes the order)
-    python scripts/calibrate.py --write --topic-only   # only the topic model (as in round 16)
 
 Confidence: P(the top hit is the page wanted); its label is whether the top hit is acceptable.
 Scope: P(some page answers the query); in-scope queries (lay, misspelled, as-you-type, paraphrases,
@@ -184,12 +183,6 @@ def main() -> None:
         help="with --write, also write the semantic stage's gate (lexical_scope): it decides the order, so "
         "refitting it is a ranking change to measure on every set, not a side effect of new negatives",
     )
-    parser.add_argument(
-        "--topic-only",
-        action="store_true",
-        help="with --write, write only the topic model, keeping the ranking file's weights and threshold "
-        "(round 16: refitting all of them raised the threshold and flagged more in-scope queries)",
-    )
     args = parser.parse_args()
     settings = Settings()
     samples: list[Sample] = []
@@ -274,7 +267,7 @@ def main() -> None:
         f_in = ((s < chosen) & mine & (in_scope == 1)).sum() / max(1, n_in)
         f_out = ((s < chosen) & mine & (in_scope == 0)).sum() / max(1, n_out)
         print(f"  {k:28} in {f_in:.3f} ({n_in})  out {f_out:.3f} ({n_out})")
-    if args.write and not args.topic_only:
+    if args.write:
         config = with_values(
             load_config(settings.ranking_file),
             confidence=conf_model,
@@ -282,7 +275,6 @@ def main() -> None:
             scope={**scope_model, "threshold": round(chosen, 2)},
         )
         save_config(config, settings.ranking_file)
-    if args.write:
         model = VectorModel(
             topic[1:].astype(np.float32),
             float(topic[0]),
@@ -291,8 +283,7 @@ def main() -> None:
             pages_digest(p.slug for p in clinic_pages),
         )
         save_vector_model(model, RESOURCES / "topic-model.npz")
-        written = [RESOURCES / "topic-model.npz"] + ([] if args.topic_only else [settings.ranking_file])
-        print("written to " + " and ".join(str(path) for path in written))
+        print(f"written to {settings.ranking_file} and {RESOURCES / 'topic-model.npz'}")
 
 
 if __name__ == "__main__":
