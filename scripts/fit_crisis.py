@@ -69,8 +69,11 @@ NEIGHBOUR_SETS = [
 # margin of 0.12 or a gate of 0.5 caught one more and flagged twice as many (docs/relevance.md, round 15).
 # With sets AA, AB and ABN added (and the rules they taught), the same constants: 23 -> 38 of 55 caught,
 # 4 -> 5 of 2,039 flagged; with the figures of set FN too, 22 -> 37 of 54 and 4 -> 5 of 2,206.
-# With sets AD, AE and AF (round 16, and the rules they taught): 88 -> 131 of 169 caught, 5 -> 6 of 2,356.
-NEIGHBOUR_MARGIN = 0.14
+# With sets AD, AE and AF (round 16, and the rules they taught): 88 -> 131 of 169 caught, 5 -> 6 of 2,353;
+# a margin of 0.12 then caught 138 and flagged 9 (a will after a first baby, a veteran's question about
+# his guns, 90 clonazepam tablets dispensed instead of 30; no figure of speech), and 0.10 or a gate of 0.5
+# caught 141-144 and flagged 9-11: 0.12 since round 16.
+NEIGHBOUR_MARGIN = 0.12
 NEIGHBOUR_GATE = 0.6
 
 
