@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from search.embedding import load_encoder, page_texts  # noqa: E402
 from search.evaluate import read_cases  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
+from search.pages import Page  # noqa: E402
 from search.probe import pages_digest  # noqa: E402
 from search.query.confidence import confidence  # noqa: E402
 from search.query.config import IntentRules  # noqa: E402
@@ -85,18 +86,23 @@ def tuning_queries(row_of: dict[str, int]) -> list[tuple[str, str, int, tuple[st
     return queries
 
 
+def clinic_pages() -> tuple[list[Page], list[str], dict[str, int], list[tuple[str, int]]]:
+    """The clinic's pages, their slugs, each slug's row, and every page text with its page's row."""
+    pages = list(load_pages([ROOT / "data" / "conditions"]).pages)
+    slugs = [p.slug for p in pages]
+    row_of = {slug: i for i, slug in enumerate(slugs)}
+    return pages, slugs, row_of, [(t, row_of[p.slug]) for p in pages for t in page_texts(p)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the model beside the ranking file")
     args = parser.parse_args()
     settings = Settings()
     encoder = load_encoder()
-    pages = list(load_pages([ROOT / "data" / "conditions"]).pages)
-    slugs = [p.slug for p in pages]
-    row_of = {slug: i for i, slug in enumerate(slugs)}
+    pages, slugs, row_of, texts = clinic_pages()
     queries = tuning_queries(row_of)
     taught = np.array([not any(k in name for k in SCORED_ONLY) for name, _, _, _ in queries])
-    texts = [(t, row_of[p.slug]) for p in pages for t in page_texts(p)]
     q_vectors = encoder.encode([q for _, q, _, _ in queries]).astype(np.float64)
     t_vectors = encoder.encode([t for t, _ in texts]).astype(np.float64)
     q_labels = np.array([label for _, _, label, _ in queries])

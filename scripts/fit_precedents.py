@@ -24,9 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fit_intent import SCORED_ONLY, tuning_queries  # noqa: E402
+from fit_intent import SCORED_ONLY, clinic_pages, tuning_queries  # noqa: E402
 
-from search.embedding import load_encoder, page_texts  # noqa: E402
+from search.embedding import load_encoder  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
 from search.probe import pages_digest  # noqa: E402
 from search.query.confidence import confidence  # noqa: E402
@@ -35,7 +35,6 @@ from search.query.intent import intent_weight, reorder  # noqa: E402
 from search.query.precedent import Precedents, save_precedents  # noqa: E402
 from search.query.searcher import Searcher  # noqa: E402
 from search.settings import RESOURCES, Settings  # noqa: E402
-from search.sources import load_pages  # noqa: E402
 
 GRID = [(k, w, f) for k in (5, 10, 20) for w in (0.25, 0.5, 1.0) for f in (0.0, 0.5)]
 
@@ -51,12 +50,9 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     encoder = load_encoder()
-    pages = list(load_pages([ROOT / "data" / "conditions"]).pages)
-    slugs = [p.slug for p in pages]
-    row_of = {slug: i for i, slug in enumerate(slugs)}
+    pages, slugs, row_of, texts = clinic_pages()
     # Not the as-you-type sets: unfinished words mean nothing to the encoder.
     queries = [q for q in tuning_queries(row_of) if not any(k in q[0] for k in SCORED_ONLY)]
-    texts = [(t, row_of[p.slug]) for p in pages for t in page_texts(p)]
     q_vectors = unit(encoder.encode([q for _, q, _, _ in queries]))
     t_vectors = unit(encoder.encode([t for t, _ in texts]))
     q_labels = np.array([label for _, _, label, _ in queries])

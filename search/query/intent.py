@@ -46,12 +46,17 @@ class IntentModel:
 
     def by_doc(self, vector: Vectors, by_slug: dict[str, int], size: int) -> Vectors:
         """The probabilities laid out by a generation's document numbers (0 for a page it does not know)."""
-        out = np.zeros(size, dtype=np.float32)
-        for slug, p in zip(self.slugs, self.probabilities(vector), strict=True):
-            doc = by_slug.get(slug)
-            if doc is not None:
-                out[doc] = p
-        return out
+        return by_doc(self.slugs, self.probabilities(vector), by_slug, size)
+
+
+def by_doc(slugs: tuple[str, ...], values: Vectors, by_slug: dict[str, int], size: int) -> Vectors:
+    """Per-page values (in `slugs`' order) laid out by a generation's document numbers, 0 for a page it lacks."""
+    out = np.zeros(size, dtype=np.float32)
+    for slug, value in zip(slugs, values, strict=True):
+        doc = by_slug.get(slug)
+        if doc is not None:
+            out[doc] = value
+    return out
 
 
 def intent_weight(words_match: float, rules: IntentRules) -> float:

@@ -20,6 +20,7 @@ import numpy as np
 
 from search.embedding import Stamp, Vectors
 from search.errors import ConfigError
+from search.query.intent import by_doc
 
 FIX = "run `python scripts/fit_precedents.py --write` to write it again"
 
@@ -47,12 +48,7 @@ class Precedents:
 
     def by_doc(self, vector: Vectors, by_slug: dict[str, int], size: int, k: int) -> Vectors:
         """The votes laid out by a generation's document numbers (0 for a page it does not know)."""
-        out = np.zeros(size, dtype=np.float32)
-        for slug, share in zip(self.slugs, self.votes(vector, k), strict=True):
-            doc = by_slug.get(slug)
-            if doc is not None:
-                out[doc] = share
-        return out
+        return by_doc(self.slugs, self.votes(vector, k), by_slug, size)
 
 
 def load_precedents(path: Path) -> Precedents:
