@@ -63,6 +63,45 @@ def test_load_generator_refuses_a_target_off_this_machine(monkeypatch: pytest.Mo
     )
 
 
+def test_thread_cpu_is_read_per_thread_so_a_busy_thread_is_told_from_the_main_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import threading
+    import time
+
+    monkeypatch.syspath_prepend(str(SCRIPTS))
+    from bench.procstat import thread_cpu_seconds
+
+    tid: list[int] = []
+
+    def burn() -> None:
+        tid.append(threading.get_native_id())
+        end = time.thread_time() + 0.3
+        while time.thread_time() < end:
+            pass
+
+    worker = threading.Thread(target=burn)
+    worker.start()
+    worker.join()
+    # The thread has ended: its CPU left the table with it, and the main thread's is still read.
+    after = thread_cpu_seconds(os.getpid())
+    assert tid[0] not in after
+    assert os.getpid() in after
+
+    def burn_then_wait() -> None:
+        burn()
+        time.sleep(0.5)
+
+    busy = threading.Thread(target=burn_then_wait)
+    busy.start()
+    time.sleep(0.45)
+    during = thread_cpu_seconds(os.getpid())
+    busy.join()
+    assert during[tid[1]] >= 0.25
+    assert thread_cpu_seconds(2**22 + 12345) == {}
+
+
 def test_quick_mode_measures_both_corpora_and_writes_only_where_told(tmp_path: Path) -> None:
     before = REPORT.read_bytes() if REPORT.exists() else None
     out, work = tmp_path / "bench.md", tmp_path / "work"

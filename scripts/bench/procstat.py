@@ -53,6 +53,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def thread_cpu_seconds(pid: int) -> dict[int, float]:
+    """User plus system CPU time of each thread of a process so far, by thread id (empty if it is gone)."""
+    out: dict[int, float] = {}
+    try:
+        tids = [int(t.name) for t in (PROC / str(pid) / "task").iterdir()]
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            stat = (PROC / str(pid) / "task" / str(tid) / "stat").read_text()
+        except OSError:
+            continue  # the thread ended meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()
+        out[tid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return out
+
+
 def disk_mb(path: Path) -> float:
     """Size of the files under a folder in MiB (hard-linked files counted once)."""
     seen: set[tuple[int, int]] = set()

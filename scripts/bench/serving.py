@@ -77,12 +77,14 @@ def _started_workers(log: Path) -> int:
     return log.read_text(encoding="utf-8", errors="replace").count("Application startup complete")
 
 
-def start(index_dir: Path, workers: int, log: Path, data_dir: Path, code: Path) -> Server:
-    """Start `condsearch serve` and wait until every worker has opened the index."""
+def start(index_dir: Path, workers: int, log: Path, data_dir: Path, code: Path, analytics: bool = True) -> Server:
+    """Start `condsearch serve` and wait until every worker has opened the index (`analytics` off: no events)."""
     port = _free_port()
     # Every load client is 127.0.0.1, one "client" to the per-address rate limiter: raise its limit far
     # above the load (the middleware still runs) so that capacity, not the limiter, is measured.
     env = child_env(code, {"CONDSEARCH_DATA_DIR": str(data_dir), **UNLIMITED})
+    if not analytics:
+        env["CONDSEARCH_ANALYTICS_ENABLED"] = "false"
     command = [sys.executable, "-m", "search", "serve", "--host", HOST, "--port", str(port)]
     command += ["--workers", str(workers), "--index-dir", str(index_dir)]
     started = time.perf_counter()
