@@ -60,7 +60,8 @@ MARGIN = 0.002  # the threshold sits just above the highest cross-validated fals
 ALLOWED = 0.001
 # Every tuning crisis set, one author each: the neighbours' labelled rows (YN, ABN and FN: non-crisis rows only).
 NEIGHBOUR_SETS = [
-    REL / "safety" / f"set-{n}.tsv" for n in [*"acdefghijlmoqsuwy", "yn", "aa", "ab", "abn", "fn", "ad", "ae", "af"]
+    REL / "safety" / f"set-{n}.tsv"
+    for n in [*"acdefghijlmoqsuwy", "yn", "aa", "ab", "abn", "fn", "ad", "ae", "af", "ah"]
 ]
 # Leaving each author's set out (round 15): nearest crisis row nearer by 0.14 than the nearest other
 # row, with the classifier at 0.6 or more, caught 18 of the 25 rule-silent crisis messages where the
@@ -72,7 +73,8 @@ NEIGHBOUR_SETS = [
 # With sets AD, AE and AF (round 16, and the rules they taught): 88 -> 131 of 169 caught, 5 -> 6 of 2,353;
 # a margin of 0.12 then caught 138 and flagged 9 (a will after a first baby, a veteran's question about
 # his guns, 90 clonazepam tablets dispensed instead of 30; no figure of speech), and 0.10 or a gate of 0.5
-# caught 141-144 and flagged 9-11: 0.12 since round 16.
+# caught 141-144 and flagged 9-11: 0.12 since round 16. With set AH (round 17, rural voices, and its rules):
+# 175 of 213 caught, 9 of 2,407 flagged.
 NEIGHBOUR_MARGIN = 0.12
 NEIGHBOUR_GATE = 0.6
 

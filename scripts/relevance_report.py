@@ -47,6 +47,7 @@ KINDS = [
             "traffic-k/real-words.tsv",
             "traffic-m/real-words.tsv",
             "traffic-o/real-words.tsv",
+            "traffic-q/real-words.tsv",
         ),
     ),
     ("everyday senses of medical words", "traffic-a/real-words-2.tsv", ()),
@@ -79,6 +80,7 @@ KINDS = [
             "meaning-q/paraphrase.tsv",
             "meaning-u/paraphrase.tsv",
             "meaning-y/paraphrase.tsv",
+            "meaning-aa/paraphrase.tsv",
         ),
     ),
     (
@@ -96,6 +98,7 @@ KINDS = [
             "meaning-q/story.tsv",
             "meaning-u/story.tsv",
             "meaning-y/story.tsv",
+            "meaning-aa/story.tsv",
         ),
     ),
     (

@@ -502,6 +502,20 @@ def test_topic_rows_are_labelled_none() -> None:
         ("she wants to go be with her husband since he died", "third-person"),
         ("ready for the eternal nap", "slang"),
         ("siempre digo que me quiero morir en broma pero ya no es broma", "wish-dead"),
+        # round 17, set AH (rural voices): the forms, in other words
+        ("begging the lord every night to call me home", "wish-dead"),
+        ("ruego a dios que no me deje abrir los ojos mañana", "wish-dead"),
+        ("is the silo tall enough to kill you", "method"),
+        ("gonna aim for the bridge support at top speed", "method"),
+        ("voy a juntar mis pastillas y me las tomo", "plan"),
+        ("made peace with what im about to do", "preparation"),
+        ("keeping all my pills in one jar and adding a few every month", "preparation"),
+        ("pressing my hand on the burner on purpose", "self-harm"),
+        ("such a burden on my kids, might as well be gone", "burden-hopelessness"),
+        ("only one way this is going to end for me", "burden-hopelessness"),
+        ("im costing my parents more than im worth", "burden-hopelessness"),
+        ("my cousin posted its been an honor and isnt answering his phone", "third-person"),
+        ("my back hurts so bad i want to dye, not a figure of speech", "misspelled"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -753,6 +767,15 @@ def test_figures_of_speech_and_condition_names(query: str, category: str) -> Non
         "old furniture taking up space in the garage",
         "we planned it out, nobody goes to the office on sundays",
         "mirando la cuerda de la guitarra pienso cosas",
+        # round 17: near the new forms, and ordinary
+        "is this ladder high enough to reach the gutters",
+        "we steer into the skid at full speed on ice? driving tips",
+        "i might as well be gone for the weekend, do you have saturday hours",
+        "only one way to find out if ketamine works",
+        "at peace with what i decided about my treatment",
+        "keeping my vitamins all in one jar",
+        "so my wife can handle things after my surgery",
+        "the lord took my husband home last spring",
     ],
 )
 def test_ordinary_searches_stay_quiet(query: str) -> None:

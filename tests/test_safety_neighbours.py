@@ -113,9 +113,9 @@ def _rows(name: str) -> list[list[str]]:
 # Sets AA, AB (crisis) and ABN (non-crisis), round 15: their rows are among the neighbours, and the rules
 # learnt from some of their misses, so they are guarded as the service answers them (rules, classifier,
 # neighbours), not rule by rule. Alarming-but-safe rows are left out: the notice shows on them by policy.
-# Sets AD, AE and AF (round 16, three new authors) are guarded the same way.
+# Sets AD, AE and AF (round 16, three new authors) and AH (round 17) are guarded the same way.
 SEARCHED = [
-    row for name in ("aa", "ab", "abn", "ad", "ae", "af") for row in _rows(name) if row[2] != "alarming-but-safe"
+    row for name in ("aa", "ab", "abn", "ad", "ae", "af", "ah") for row in _rows(name) if row[2] != "alarming-but-safe"
 ]
 # Rows the service gets wrong, and why. Strict: one that starts passing must come off this list.
 WRONG = {
@@ -184,6 +184,22 @@ WRONG = {
         "chronic pain 15 years. plan is finish my will, then everything "
         "in the medicine cabinet on the 1st. is there anything you can do before then"
     ): ("'everything in the medicine cabinet' names no act; the classifier reads it under its gate"),
+    "not sticking around for another winter, ill be gone before first snow": (
+        "'not sticking around' and 'be gone' read as moving away as often; the classifier reads it under its gate"
+    ),
+    "ptsd, combat vet. got it set for the 4th of july when the fireworks cover the noise": (
+        "the method is only implied (a shot the fireworks would hide); no rule reads 'cover the noise'"
+    ),
+    "ketamine for veterans? also who do i leave my service dog to, tying up loose ends": (
+        "'tying up loose ends' is everyday wording; rehoming a dog alone is no preparation the rules read"
+    ),
+    (
+        "paid off what i owe, wrote out the passwords for my wife so she can "
+        "handle things after. anyway do you treat depression in older men"
+    ): ("'handle things after' is 'after my surgery' as often: the rule that read it flagged ordinary searches"),
+    "my grandpa told me he has it all planned out for after grandmas funeral": (
+        "a funeral is the grief figure, which silences the rules; 'all planned out' is everyday wording"
+    ),
     "my dad has ptsd from vietnam and told me he's tired of waking up, does ketamine help veterans like him": (
         "'tired of waking up' is an insomnia complaint as often"
     ),

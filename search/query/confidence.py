@@ -230,7 +230,21 @@ def is_broad(bm25: Bm25F, plan: Plan, rules: AnswerRules) -> bool:
     if plan.unusable or not plan.clauses:
         return False
     typed = [c for c in plan.clauses if any(a.origin in TYPED for a in c.alts)]
-    return bool(typed) and all(site_wide(bm25, c, rules.broad_share) for c in typed)
+    if not typed or not all(site_wide(bm25, c, rules.broad_share) for c in typed):
+        return False
+    return not any(names_few(bm25, c, rules.broad_share) for c in plan.clauses if " " in c.word)
+
+
+def names_few(bm25: Bm25F, clause: Clause, share: float) -> bool:
+    """Whether a phrase the user typed ("chronic pain", "clinical depression") is a name for something
+    fewer than `share` of the pages hold whole, though each of its words is on most of them."""
+    for alt in clause.alts:
+        if alt.origin is not Origin.SYNONYM or not alt.terms:
+            continue
+        docs = sorted((bm25.postings(t).union for t in alt.terms), key=len)
+        if docs[0].size and 0 < _common(docs).size < share * bm25.size:
+            return True
+    return False
 
 
 def bare_medicines(bm25: Bm25F, plan: Plan, medicines: frozenset[str], share: float) -> bool:

@@ -108,6 +108,28 @@ def test_site_wide_words_alone_get_an_overview(clinic: Searcher, raw: str) -> No
     assert result.hits and all(h.confidence <= 0.3 for h in result.hits)
 
 
+@pytest.mark.parametrize(
+    ("raw", "slug"),
+    [
+        ("ketamine for chronic pain", "chronic-pain"),
+        ("clinical depression help", "major-depressive-disorder"),
+        ("treatment resistant depression ketamine", "treatment-resistant-depression"),
+    ],
+)
+def test_a_typed_name_of_one_condition_is_no_overview_though_its_words_are_site_wide(
+    clinic: Searcher, raw: str, slug: str
+) -> None:
+    # Each word is on most pages; the phrase names a condition few pages hold whole.
+    result = clinic.search(raw)
+    assert result.kind == "match" and result.hint is None
+    assert result.hits[0].slug == slug and result.hits[0].confidence > 0.5
+
+
+@pytest.mark.parametrize("raw", ["ketamine side effects", "ketamine treatment cost", "pain treatment"])
+def test_site_wide_words_with_no_name_among_them_still_get_an_overview(clinic: Searcher, raw: str) -> None:
+    assert clinic.search(raw).kind == "broad"
+
+
 @pytest.mark.parametrize("raw", ["insurance accepted", "price list", "gift certificate", "qwzx vbnm"])
 def test_questions_no_page_answers_are_unmatched(clinic: Searcher, raw: str) -> None:
     result = clinic.search(raw)
