@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -76,6 +77,28 @@ def test_searches_and_clicks_are_scrubbed_and_written(db_url: str, clinic: Searc
     assert [tuple(c) for c in stored_clicks] == [("q1", "neuropathic-pain", 1)]
     assert dropped(counter, "invalid") == 2
     assert sink.written == 3
+
+
+def test_a_burst_of_searches_is_written_in_one_transaction(
+    db_url: str, clinic: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(open_engine(make_url(db_url)))
+    batches: list[int] = []
+    write = store.write
+
+    def counted(search_events: list[object], click_events: list[object]) -> int:
+        batches.append(len(search_events))
+        return write(search_events, click_events)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "write", counted)
+    sink = sink_for(store, clinic, dropped_counter(), flush_seconds=1.0, linger_seconds=0.5)
+    result = clinic.search("vertigo")
+    for i in range(5):  # a burst slower than the writer wakes, faster than it lingers
+        sink.search(f"q{i}", result)
+        time.sleep(0.02)
+    assert wait_for(lambda: sink.written == 5)
+    sink.close()
+    assert batches == [5]
 
 
 def test_a_full_queue_drops_and_counts_without_waiting(tmp_path: object, clinic: Searcher) -> None:
