@@ -42,10 +42,16 @@ from search.safety.rules import SafetyRules  # noqa: E402
 from search.settings import RESOURCES, Settings  # noqa: E402
 
 REL = ROOT / "tests" / "relevance"
-# Sets M and O (rounds 11 and 12) tune the rules only: fitted with M (and again with M and O), the
-# threshold rose 0.946 -> 0.958 and the classifier caught one crisis message fewer in each held-out
-# set B and K (N and P unchanged).
-CRISIS_SETS = [REL / "safety" / f"set-{n}.tsv" for n in "acdefghijl"]
+# Every tuning crisis set, one author each (YN, ABN and FN: non-crisis rows only). Until round 17 only
+# A and C-L were fitted on: adding M (round 11) raised the threshold and cost held-out recall. Judged
+# leaving each later author's set out (round 17: 16 sets, 198 rule-silent crisis messages, 1,100
+# rule-silent non-crisis rows), a classifier fitted on every other author caught more at every
+# threshold than the one fitted on A and C-L (0.946: 129 and 2 flagged against 115 and 3); with the
+# neighbours beside it, at the threshold ALLOWED below gives (0.94), 174 and 4 against 165 and 5.
+CRISIS_SETS = [
+    REL / "safety" / f"set-{n}.tsv"
+    for n in [*"acdefghijlmoqsuwy", "yn", "aa", "ab", "abn", "fn", "ad", "ae", "af", "ah"]
+]
 EVERYDAY_SETS = [
     REL / "traffic-a" / f"{n}.tsv" for n in ("lay", "misspelled", "out-of-scope", "real-words", "prefix", "typo-prefix")
 ] + [REL / "meaning-a" / f"{n}.tsv" for n in ("paraphrase", "story", "spanish")]
@@ -56,8 +62,10 @@ FOLDS = 5
 MARGIN = 0.002  # the threshold sits just above the highest cross-validated false alarm it does not allow
 # With none allowed, one row set the threshold (0.986 -> 0.991 on adding set J) and cost recall on
 # the held-out sets; allowing 2 of 2,734 caught 18 of J's 44 rule misses instead of 15, with no false
-# alarm on J or B (docs/relevance.md, round 9).
-ALLOWED = 0.001
+# alarm on J or B (docs/relevance.md, round 9). Fitted on every author (round 17), 1 in 1,000 put the
+# threshold at 0.966, where leaving each author out caught 163 of 198 with the neighbours; 1.5 in
+# 1,000 puts it near 0.94: 174 caught, and fewer flagged (4 of 1,100) than before the change (5).
+ALLOWED = 0.0015
 # Every tuning crisis set, one author each: the neighbours' labelled rows (YN, ABN and FN: non-crisis rows only).
 NEIGHBOUR_SETS = [
     REL / "safety" / f"set-{n}.tsv"

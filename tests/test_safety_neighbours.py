@@ -113,7 +113,8 @@ def _rows(name: str) -> list[list[str]]:
 # Sets AA, AB (crisis) and ABN (non-crisis), round 15: their rows are among the neighbours, and the rules
 # learnt from some of their misses, so they are guarded as the service answers them (rules, classifier,
 # neighbours), not rule by rule. Alarming-but-safe rows are left out: the notice shows on them by policy.
-# Sets AD, AE and AF (round 16, three new authors) and AH (round 17) are guarded the same way.
+# Sets AD, AE and AF (round 16, three new authors) and AH (round 17) are guarded the same way. Since round
+# 17 the classifier is fitted on every one of these sets too, so for it they are rows it was fitted on.
 SEARCHED = [
     row for name in ("aa", "ab", "abn", "ad", "ae", "af", "ah") for row in _rows(name) if row[2] != "alarming-but-safe"
 ]
@@ -128,14 +129,8 @@ WRONG = {
     "after 3 hours at the DMV i wanted to jump off the roof": (
         "an everyday annoyance with a method: a past-tense wish about an errand is no rule's to cancel"
     ),
-    "refill hasnt been sent and i only have 2 pills left who do i call": (
-        "pills counted and a question: the classifier alone reads it at 0.96, over its threshold"
-    ),
     "ptsd from what happened at the party, i wrote down how im going to do it on the 15th, can therapy stop that": (
         "'how im going to do it' with a date reads as any plan: no rule reaches it without ordinary ones"
-    ),
-    "a que hora pasa el tren por la estacion cuando no hay nadie? lo necesito saber pal jueves": (
-        "a timetable question: the method is only implied"
     ),
     "recaí otra vez, llevaba 2 meses limpia": (
         "a relapse with no word of self-harm reads as a relapse into drugs as often"
@@ -143,23 +138,14 @@ WRONG = {
     "a guy in my discord keeps saying he wont be around next week and gave away all his skins": (
         "'wont be around' with 'away' after it is the travel figure; game skins are no belongings the rules know"
     ),
-    "la ketamina sirve cuando ya te quieres ir pa siempre? pregunto en serio": (
-        "'irse para siempre' reads as emigrating as often"
-    ),
     "lol my sister said shed kill herself if she had to watch that movie again": (
         "reported hyperbole ('if she had to watch that movie'): no rule reads the triviality of the condition"
-    ),
-    "the crps in my arm feels like its on fire and i just want to rip it off": (
-        "the classifier reads a wish to be rid of a limb as self-harm, over its threshold"
     ),
     "mi novio dice que se muere si no le contesto rapido jaja que intenso": (
         "a figure of speech with a laugh or 'not literally' after it: no rule reads a retraction"
     ),
     "me cortaron el pelo horrible, me quiero morir jaja": (
         "a figure of speech with a laugh or 'not literally' after it: no rule reads a retraction"
-    ),
-    "signed the house over to the kids and rehomed the cat. last things on my list": (
-        "each act is everyday alone (a will, a pet rehomed); the classifier reads it under its gate"
     ),
     "this shingles pain wants me dead lol, still burning a year later": (
         "a figure of speech with a laugh or 'not literally' after it: no rule reads a retraction"
@@ -173,35 +159,14 @@ WRONG = {
     "ese jefe me tiene hasta la coronilla, me quiero morir cada lunes jaja, y encima no duermo": (
         "a figure of speech with a laugh or 'not literally' after it: no rule reads a retraction"
     ),
-    "what happens if someone takes all their ketamine troches at once, asking for a friend (the friend is me)": (
-        "'the friend is me' is nine words after the means: wider than any gap the rules allow"
-    ),
     "can you die from tylenol and wine and how long does it take, need to know before my appointment friday": (
         "'can you die from' is the safety question a figure of speech keeps quiet; the urgency is only implied"
-    ),
-    "che, el puente de la costanera es alto? pregunto por algo": "a height question: the method is only implied",
-    (
-        "chronic pain 15 years. plan is finish my will, then everything "
-        "in the medicine cabinet on the 1st. is there anything you can do before then"
-    ): ("'everything in the medicine cabinet' names no act; the classifier reads it under its gate"),
-    "not sticking around for another winter, ill be gone before first snow": (
-        "'not sticking around' and 'be gone' read as moving away as often; the classifier reads it under its gate"
     ),
     "ptsd, combat vet. got it set for the 4th of july when the fireworks cover the noise": (
         "the method is only implied (a shot the fireworks would hide); no rule reads 'cover the noise'"
     ),
-    "ketamine for veterans? also who do i leave my service dog to, tying up loose ends": (
-        "'tying up loose ends' is everyday wording; rehoming a dog alone is no preparation the rules read"
-    ),
-    (
-        "paid off what i owe, wrote out the passwords for my wife so she can "
-        "handle things after. anyway do you treat depression in older men"
-    ): ("'handle things after' is 'after my surgery' as often: the rule that read it flagged ordinary searches"),
     "my grandpa told me he has it all planned out for after grandmas funeral": (
         "a funeral is the grief figure, which silences the rules; 'all planned out' is everyday wording"
-    ),
-    "my dad has ptsd from vietnam and told me he's tired of waking up, does ketamine help veterans like him": (
-        "'tired of waking up' is an insomnia complaint as often"
     ),
     (
         "if my manager schedules one more 7am meeting i'm jumping off "
