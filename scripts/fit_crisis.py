@@ -3,6 +3,8 @@
     python scripts/fit_crisis.py            # prints cross-validated figures and the threshold
     python scripts/fit_crisis.py --write    # ... and writes search/resources/crisis-classifier.npz
                                             # and search/resources/crisis-neighbours.npz
+    python scripts/fit_crisis.py --authors-out   # ... and fits once per author's set left out (~10 min):
+                                                 # what the classifier catches of that set at a few thresholds
 
 Positives: the crisis messages of the tuning crisis sets (tests/relevance/safety/). Negatives: their
 non-crisis rows (figures of speech, alarming-but-safe, everyday queries) and the everyday queries of
@@ -152,22 +154,29 @@ def probabilities(model: tuple[np.ndarray, np.ndarray, float], x: Features) -> n
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the classifier beside the safety rules")
+    parser.add_argument(
+        "--authors-out", action="store_true", help="also judge the classifier leaving each author's set out (minutes)"
+    )
     args = parser.parse_args()
     settings = Settings()
     rules = load_rules(settings.safety_file)
     texts: list[str] = []
     labels: list[float] = []
+    authors: list[str] = []
     for path in CRISIS_SETS:
         for case in read_safety_cases(path):
             texts.append(case.query)
             labels.append(float(case.crisis))
+            authors.append(path.stem)
     for path in EVERYDAY_SETS:
         for row in read_cases(path):
             if settings.crisis_page not in row.expected:
                 texts.append(row.query)
                 labels.append(0.0)
+                authors.append("")
     encoder = load_encoder()
-    x = featurise(encoder.encode(texts).astype(np.float64), texts)
+    raw = encoder.encode(texts)
+    x = featurise(raw.astype(np.float64), texts)
     y = np.array(labels)
     detections = [detect(t, rules) for t in texts]
     # The classifier is asked only when the rules are silent and recognise no figure of speech.
@@ -194,6 +203,8 @@ def main() -> None:
         f"crisis messages the rules miss in tuning: {int(missed.sum())}, flagged out of fold: "
         f"{int((missed & (oof >= threshold)).sum())}"
     )
+    if args.authors_out:
+        authors_out(x, y, np.array(authors), asked, raw, threshold, encoder)
     w, n, b = fit(x, y)
     model = CrisisClassifier(w.astype(np.float32), b, round(threshold, 3), encoder.stamp, ngrams=n.astype(np.float32))
     out_of_fold = dict(zip(texts, oof.tolist(), strict=True))
@@ -205,6 +216,31 @@ def main() -> None:
         path = RESOURCES / "crisis-neighbours.npz"
         save_neighbours(neighbours, path)
         print(f"written to {path}")
+
+
+def authors_out(
+    x: Features, y: np.ndarray, authors: np.ndarray, asked: np.ndarray, raw: np.ndarray, chosen: float, encoder: Encoder
+) -> None:
+    """Fit without each author's set in turn and print what it catches of that set, alone and with the neighbours."""
+    p = np.zeros(len(y))
+    for name in sorted(set(authors) - {""}):
+        out = authors == name
+        p[out] = probabilities(fit(x.take(~out), y[~out]), x.take(out))
+    vectors = (raw / np.linalg.norm(raw, axis=1, keepdims=True)).astype(np.float32)
+    lead = leads_leaving_each_set_out(
+        CrisisNeighbours(vectors, y == 1, NEIGHBOUR_MARGIN, NEIGHBOUR_GATE, encoder.stamp), authors
+    )
+    judged = asked & (authors != "")
+    print("leaving each author's set out: rule-silent crisis caught, non-crisis flagged")
+    for threshold in sorted({0.93, round(chosen, 3), 0.946, 0.966}):
+        alone = p >= threshold
+        both = alone | ((p >= NEIGHBOUR_GATE) & (lead > NEIGHBOUR_MARGIN))
+        cells = [
+            f"{what} {int((f & judged & (y == 1)).sum())}/{int((judged & (y == 1)).sum())}, "
+            f"{int((f & judged & (y == 0)).sum())}/{int((judged & (y == 0)).sum())}"
+            for what, f in (("alone", alone), ("with neighbours", both))
+        ]
+        print(f"  threshold {threshold:.3f}: " + "; ".join(cells))
 
 
 def leads_leaving_each_set_out(model: CrisisNeighbours, sets: np.ndarray) -> np.ndarray:

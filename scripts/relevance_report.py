@@ -117,9 +117,9 @@ SUGGEST = [
     "independent/traffic-b/typo-prefix.tsv",
 ]
 # YN, ABN, FN: non-crisis rows only
-TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN", "FN", "AD", "AE", "AF"]
+TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN", "FN", "AD", "AE", "AF", "AH"]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in TUNING_CRISIS]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in [*"BKNPRTVXZ", "AC", "AG"]]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in [*"BKNPRTVXZ", "AC", "AG", "AI"]]
 
 
 def cells(r: Report) -> str:
