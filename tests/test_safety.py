@@ -776,6 +776,7 @@ def test_figures_of_speech_and_condition_names(query: str, category: str) -> Non
         "keeping my vitamins all in one jar",
         "so my wife can handle things after my surgery",
         "the lord took my husband home last spring",
+        "mi abuela ya no abre los ojos en el hospital",
     ],
 )
 def test_ordinary_searches_stay_quiet(query: str) -> None:
