@@ -81,24 +81,22 @@ def test_thread_cpu_is_read_per_thread_so_a_busy_thread_is_told_from_the_main_on
         while time.thread_time() < end:
             pass
 
-    worker = threading.Thread(target=burn)
-    worker.start()
-    worker.join()
-    # The thread has ended: its CPU left the table with it, and the main thread's is still read.
-    after = thread_cpu_seconds(os.getpid())
-    assert tid[0] not in after
-    assert os.getpid() in after
+    assert os.getpid() in thread_cpu_seconds(os.getpid())  # the main thread's id is the process id
+
+    burned, release = threading.Event(), threading.Event()
 
     def burn_then_wait() -> None:
         burn()
-        time.sleep(0.5)
+        burned.set()
+        release.wait(10)  # alive while its CPU is read
 
     busy = threading.Thread(target=burn_then_wait)
     busy.start()
-    time.sleep(0.45)
+    assert burned.wait(30)
     during = thread_cpu_seconds(os.getpid())
+    release.set()
     busy.join()
-    assert during[tid[1]] >= 0.25
+    assert during[tid[0]] >= 0.25
     assert thread_cpu_seconds(2**22 + 12345) == {}
 
 

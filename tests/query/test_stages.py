@@ -137,8 +137,8 @@ def test_glued_words_are_searched_apart_but_not_offered(clinic: Searcher) -> Non
 
 def test_relatives_are_not_words_the_site_fails_to_answer(clinic: Searcher) -> None:
     # "son" is on no page, yet "my son ..." is as much in scope as "I ...": it is who, not what.
-    corrected, _ = stages(clinic, "my son drinks a bottle of vodka a day")
-    assert "son" not in corrected.unusable and "vodka" in corrected.unusable
+    corrected, _ = stages(clinic, "my son drinks a bottle of moonshine a day")
+    assert "son" not in corrected.unusable and "moonshine" in corrected.unusable
 
 
 def test_a_word_spelt_the_other_side_of_the_atlantic_is_the_same_word(clinic: Searcher) -> None:
