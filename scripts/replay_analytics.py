@@ -65,7 +65,7 @@ UNMATCHED: dict[str, tuple[tuple[str, int], ...]] = {
     "dementia": (("dementia", 60), ("dementai", 7), ("demensia", 5)),
     "measles": (("measles", 50), ("meesles", 4), ("measles my email is jane.doe@example.com", 7)),
     "plantar fasciitis": (("plantar fasciitis", 40), ("fasciitis plantar", 6), ("plantar fascitis", 9)),
-    "hangover": (("hangover", 35), ("hangovr", 3)),
+    "sunburn": (("sunburn", 35), ("sunbrun", 3)),
     "dandruff": (("dandruff", 25), ("dandruf", 4)),
     "hiccups": (("hiccups", 20), ("hicups", 5)),
     "jet lag": (("jet lag", 15), ("jetlag", 4)),
