@@ -35,19 +35,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench.corpora import SHARED  # noqa: E402
+from bench.corpora import MEDLINEPLUS, MEDLINEPLUS_MAP  # noqa: E402
 from bench.procstat import thread_cpu_seconds  # noqa: E402
 from bench.queries import by_class, query_sets  # noqa: E402
 from bench.serving import Server, start, stop  # noqa: E402
 
 from search.embedding import load_encoder  # noqa: E402
 from search.indexing.build import build_index  # noqa: E402
+from search.pages import Page  # noqa: E402
 from search.query.searcher import Searcher  # noqa: E402
 from search.settings import Settings  # noqa: E402
 from search.sources import load_pages  # noqa: E402
 
-MEDLINEPLUS = SHARED / "corpora" / "medlineplus" / "health-topics.tsv"
-MEDLINEPLUS_MAP = {"title": "title", "aliases": "also_called", "body": "summary", "url": "url"}
 WARM_UP = 200  # requests before timing: the generation's caches filled, as in a running server
 
 
@@ -69,9 +68,8 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def queries(limit: int, seed: int) -> list[str]:
+def queries(pages: Sequence[Page], limit: int, seed: int) -> list[str]:
     """The MedlinePlus query mix of scripts/bench.py, every class, in a seeded shuffle."""
-    pages = list(load_pages([MEDLINEPLUS], MEDLINEPLUS_MAP).pages)
     texts = [q for qs in by_class(query_sets("medlineplus", pages, True, limit, seed)).values() for q in qs]
     random.Random(seed).shuffle(texts)
     return texts
@@ -135,13 +133,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=300, help="queries per class (default 300)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    texts = queries(args.limit, args.seed)
+    pages = list(load_pages([MEDLINEPLUS], MEDLINEPLUS_MAP).pages)
+    texts = queries(pages, args.limit, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         index = args.index
         if index is None:
             index = work / "mlp"
-            pages = list(load_pages([MEDLINEPLUS], MEDLINEPLUS_MAP).pages)
             build_index(pages, index, encoder=load_encoder())
         costs = serve_costs(index, work, texts, args.passes)
         settings = Settings(index_dir=index, analytics_enabled=False)

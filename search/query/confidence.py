@@ -85,11 +85,13 @@ def alt_hit(held: Callable[[str], bool], alt: Alt) -> bool:
 
 def answered(bm25: Bm25F, clause: Clause) -> bool:
     """Whether some page holds every term of one of the clause's alternatives."""
-    for alt in clause.alts:
-        docs = sorted((bm25.postings(t).union for t in alt.terms), key=len)
-        if docs and docs[0].size and _common(docs).size:
-            return True
-    return False
+    return any(holding_all(bm25, alt.terms) for alt in clause.alts)
+
+
+def holding_all(bm25: Bm25F, terms: Sequence[str]) -> int:
+    """How many pages hold every one of the terms (0 for none)."""
+    docs = sorted((bm25.postings(t).union for t in terms), key=len)
+    return int(_common(docs).size) if docs and docs[0].size else 0
 
 
 def _common(arrays: list[np.ndarray]) -> np.ndarray:
@@ -238,13 +240,9 @@ def is_broad(bm25: Bm25F, plan: Plan, rules: AnswerRules) -> bool:
 def names_few(bm25: Bm25F, clause: Clause, share: float) -> bool:
     """Whether a phrase the user typed ("chronic pain", "clinical depression") is a name for something
     fewer than `share` of the pages hold whole, though each of its words is on most of them."""
-    for alt in clause.alts:
-        if alt.origin is not Origin.SYNONYM or not alt.terms:
-            continue
-        docs = sorted((bm25.postings(t).union for t in alt.terms), key=len)
-        if docs[0].size and 0 < _common(docs).size < share * bm25.size:
-            return True
-    return False
+    return any(
+        alt.origin is Origin.SYNONYM and 0 < holding_all(bm25, alt.terms) < share * bm25.size for alt in clause.alts
+    )
 
 
 def bare_medicines(bm25: Bm25F, plan: Plan, medicines: frozenset[str], share: float) -> bool:
