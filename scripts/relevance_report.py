@@ -48,6 +48,7 @@ KINDS = [
             "traffic-m/real-words.tsv",
             "traffic-o/real-words.tsv",
             "traffic-q/real-words.tsv",
+            "traffic-r/real-words.tsv",
         ),
     ),
     ("everyday senses of medical words", "traffic-a/real-words-2.tsv", ()),
@@ -81,6 +82,7 @@ KINDS = [
             "meaning-u/paraphrase.tsv",
             "meaning-y/paraphrase.tsv",
             "meaning-aa/paraphrase.tsv",
+            "meaning-ac/paraphrase.tsv",
         ),
     ),
     (
@@ -99,6 +101,7 @@ KINDS = [
             "meaning-u/story.tsv",
             "meaning-y/story.tsv",
             "meaning-aa/story.tsv",
+            "meaning-ac/story.tsv",
         ),
     ),
     (
@@ -117,9 +120,9 @@ SUGGEST = [
     "independent/traffic-b/typo-prefix.tsv",
 ]
 # YN, ABN, FN: non-crisis rows only
-TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN", "FN", "AD", "AE", "AF", "AH"]
+TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN", "FN", "AD", "AE", "AF", "AH", "AJ"]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in TUNING_CRISIS]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in [*"BKNPRTVXZ", "AC", "AG", "AI"]]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in [*"BKNPRTVXZ", "AC", "AG", "AI", "AK"]]
 
 
 def cells(r: Report) -> str:

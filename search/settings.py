@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         RESOURCES / "topic-model.npz",
         description="The topic model over query vectors, a feature of scope and confidence (unset: neutral).",
     )
+    scope_neighbours: Path | None = Field(
+        RESOURCES / "scope-neighbours.npz",
+        description="Past queries a page answered and ones none did, whose nearest says how in scope a query is "
+        "(unset: neutral).",
+    )
     intent_model: Path | None = Field(
         RESOURCES / "intent-model.npz",
         description="The page model over query vectors that reorders hits by what past queries meant (unset: off).",

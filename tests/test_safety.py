@@ -516,6 +516,14 @@ def test_topic_rows_are_labelled_none() -> None:
         ("im costing my parents more than im worth", "burden-hopelessness"),
         ("my cousin posted its been an honor and isnt answering his phone", "third-person"),
         ("my back hurts so bad i want to dye, not a figure of speech", "misspelled"),
+        # round 18, set AJ (long illness and long treatment): the forms, in other words
+        ("ojalá me dé un derrame mientras duermo", "wish-dead"),
+        ("if the nerve block fails im going right to the overpass", "plan"),
+        ("my letters to my kids are already written and sealed", "preparation"),
+        ("no tendría ningún sentido seguir viviendo así con la espalda", "burden-hopelessness"),
+        ("after nine years the migraines finally won", "burden-hopelessness"),
+        ("my uncle texted us sorry for everything and stopped answering", "third-person"),
+        ("my dad with cluster headaches says he has a pistol ready for the next attack", "method"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -777,6 +785,16 @@ def test_figures_of_speech_and_condition_names(query: str, category: str) -> Non
         "so my wife can handle things after my surgery",
         "the lord took my husband home last spring",
         "mi abuela ya no abre los ojos en el hospital",
+        # round 18: near the new forms, and ordinary
+        "ojalá me den una cita pronto",
+        "quiero que me de un masaje mi esposo",
+        "going to the cliff walk this weekend",
+        "the pain wins some days but i keep going",
+        "my notes are done for the exam",
+        "she said sorry for everything after the fight and now wont answer my calls",
+        "no tiene sentido vivir con miedo a la comida",
+        "he has a rifle ready for deer season",
+        "my husband keeps his pistol loaded by the bed for burglars",
     ],
 )
 def test_ordinary_searches_stay_quiet(query: str) -> None:

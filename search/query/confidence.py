@@ -16,6 +16,7 @@ from search.query.clauses import Alt, Clause, Origin
 from search.query.config import AnswerRules, ConfidenceModel
 from search.query.elsewhere import NONE, Elsewhere
 from search.query.expand import Plan
+from search.query.nearby import NEUTRAL_NEARBY
 from search.query.rerank import Ranked
 
 # Fields whose words say what a page is about; body and FAQ prose also mention neighbours.
@@ -43,6 +44,7 @@ class Features:
     words: float = 0.0  # how many content words, log-scaled
     topical: float = 0.0  # share of the query's clauses that reach a word some page is named or described by
     meaning: float = NEUTRAL_MEANING  # the topic model: how much the query means what this site's queries mean
+    nearby: float = NEUTRAL_NEARBY  # how much nearer past in-scope queries are than out-of-scope ones
 
     def vector(self) -> dict[str, float]:
         """The features by name."""
@@ -126,6 +128,7 @@ class QueryEvidence:
     long: float
     words: float
     meaning: float
+    nearby: float
 
 
 def query_evidence(
@@ -135,6 +138,7 @@ def query_evidence(
     meaning: float = NEUTRAL_MEANING,
     elsewhere: Elsewhere = NONE,
     medicines: frozenset[str] = frozenset(),
+    nearby: float = NEUTRAL_NEARBY,
 ) -> QueryEvidence:
     """The query-level part of the features (`medicines`: terms that count as the site's subject too)."""
     informative = [c for c in plan.clauses if not site_wide(bm25, c, broad_share)]
@@ -162,6 +166,7 @@ def query_evidence(
         long=float(plan.long),
         words=min(1.0, math.log1p(content) / WORDS_SCALE),
         meaning=meaning,
+        nearby=nearby,
     )
 
 
@@ -200,6 +205,7 @@ def features(
         words=query.words,
         topical=query.topical,
         meaning=query.meaning,
+        nearby=query.nearby,
     )
 
 

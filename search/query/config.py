@@ -147,6 +147,7 @@ class ConfidenceModel:
     words: float
     topical: float
     meaning: float
+    nearby: float
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from search.query.elsewhere import load_elsewhere
 from search.query.expand import Plan, expand
 from search.query.explain import did_you_mean, hit
 from search.query.intent import IntentModel, intent_weight, load_intent_model, reorder
+from search.query.nearby import NEUTRAL_NEARBY, ScopeNeighbours, load_scope_neighbours
 from search.query.negation import TRIGGERS, drop_negated, is_condition_name, negated_words
 from search.query.parse import MAX_QUERY_CHARS, parse
 from search.query.pin import demote, idiom_led, named_pages, pin
@@ -93,6 +94,7 @@ class Searcher:
         self.classifier: CrisisClassifier | None = None
         self.neighbours: CrisisNeighbours | None = None
         self.topic: VectorModel | None = None
+        self.nearby: ScopeNeighbours | None = None
         self.intent: IntentModel | None = None
         self.precedents: Precedents | None = None
         if self.encoder is not None:
@@ -106,6 +108,9 @@ class Searcher:
                 fix = "run `python scripts/calibrate.py --write` to write it again"
                 self.topic = load_vector_model(settings.topic_model, "topic model", fix)
                 _same_encoder(settings.topic_model, self.topic.stamp, self.encoder, "calibrate.py")
+            if settings.scope_neighbours is not None:
+                self.nearby = load_scope_neighbours(settings.scope_neighbours)
+                _same_encoder(settings.scope_neighbours, self.nearby.stamp, self.encoder, "calibrate.py")
             if settings.intent_model is not None:
                 self.intent = load_intent_model(settings.intent_model)
                 _same_encoder(settings.intent_model, self.intent.stamp, self.encoder, "fit_intent.py")
@@ -193,6 +198,8 @@ class Searcher:
         safety = notice(raw, crisis, self.notices)
         topic = self.topic if self.topic is not None and self.topic.pages in ("", snap.digest) else None
         meaning = topic.probability(vector) if topic is not None and vector is not None else NEUTRAL_MEANING
+        neighbours = self.nearby if self.nearby is not None and self.nearby.pages == snap.digest else None
+        nearby = neighbours.reading(vector) if neighbours is not None and vector is not None else NEUTRAL_NEARBY
         plan = self.plan(raw, snap)
         candidates = retrieve(plan, snap.bm25, cfg.retrieve, depth)
         ranked = rerank(candidates, plan, snap.phrases, cfg.rerank)
@@ -201,7 +208,7 @@ class Searcher:
         on_topic = topic is not None and meaning >= cfg.semantic.fallback_meaning
         if not ranked.hits and on_topic and vector is not None and snap.vectors is not None:
             ranked = nearest(vector, snap.vectors, max(depth, cfg.semantic.fallback_hits))
-        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning, self.elsewhere)
+        evidence = query_evidence(snap.bm25, plan, cfg.answer.broad_share, meaning, self.elsewhere, nearby=nearby)
         # Scope is the lexical evidence that some page answers: it decides how far meaning may reorder.
         lexical_top = features(snap.bm25, ranked, 0, evidence) if ranked.hits else None
         # A medicine a page names says the query is about that page's subject ("ambien"): it counts
@@ -212,7 +219,7 @@ class Searcher:
             # A bare medicine name is no sentence: the topic model cannot read it, so a low reading counts as neutral.
             bare = bare_medicines(snap.bm25, plan, medicines, cfg.answer.broad_share)
             read = max(meaning, NEUTRAL_MEANING) if bare else meaning
-            in_scope = query_evidence(snap.bm25, plan, cfg.answer.broad_share, read, self.elsewhere, medicines)
+            in_scope = query_evidence(snap.bm25, plan, cfg.answer.broad_share, read, self.elsewhere, medicines, nearby)
             scope_top = features(snap.bm25, ranked, 0, in_scope, medicines)
         scope = confidence(scope_top, cfg.scope) if scope_top is not None else 0.0
         # Meaning reorders more as the words match less: the gate reads the word match alone.
