@@ -42,7 +42,8 @@ class ScopeNeighbours:
 
     def reading(self, vector: Vectors) -> float:
         """The `nearby` feature of one query: (1 + lead) / 2, in [0, 1]."""
-        return float((1.0 + self.leads(vector[None, :])[0]) / 2.0)
+        sims = self.vectors @ vector.astype(np.float32)  # one matrix-vector product: half the time of leads()
+        return float((1.0 + sims[self.inside].max() - sims[~self.inside].max()) / 2.0)
 
 
 def load_scope_neighbours(path: Path) -> ScopeNeighbours:
