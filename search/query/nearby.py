@@ -35,15 +35,14 @@ class ScopeNeighbours:
 
     def leads(self, queries: Vectors, keep: np.ndarray | None = None) -> Vectors:
         """Per query row: nearest answered row's cosine minus nearest unanswered one's (`keep`: rows it may read)."""
-        sims = queries.astype(np.float32) @ self.vectors.T
+        sims = self.vectors @ queries.astype(np.float32).T  # rows by queries: one matrix-vector product for one query
         if keep is not None:
-            sims = np.where(keep, sims, -1.0)
-        return np.asarray(sims[:, self.inside].max(axis=1) - sims[:, ~self.inside].max(axis=1))
+            sims = np.where(keep[:, None], sims, -1.0)
+        return np.asarray(sims[self.inside].max(axis=0) - sims[~self.inside].max(axis=0))
 
     def reading(self, vector: Vectors) -> float:
         """The `nearby` feature of one query: (1 + lead) / 2, in [0, 1]."""
-        sims = self.vectors @ vector.astype(np.float32)  # one matrix-vector product: half the time of leads()
-        return float((1.0 + sims[self.inside].max() - sims[~self.inside].max()) / 2.0)
+        return float((1.0 + self.leads(vector[None, :])[0]) / 2.0)
 
 
 def load_scope_neighbours(path: Path) -> ScopeNeighbours:
