@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from search.embedding import load_encoder
 from search.indexing.build import build_index
@@ -19,6 +20,10 @@ MEDLINEPLUS = SHARED / "corpora" / "medlineplus" / "health-topics.tsv"
 MEDLINEPLUS_MAP = {"title": "title", "aliases": "also_called", "body": "summary", "url": "url"}
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEVANCE = Path(__file__).parent / "relevance"
+
+# No hypothesis deadline for any test: a stalled CI machine must not fail a property (speed is scripts/bench.py's job).
+hypothesis_settings.register_profile("condsearch", deadline=None)
+hypothesis_settings.load_profile("condsearch")
 
 
 def settings_for(index_dir: Path) -> Settings:

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import urllib.parse
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +84,7 @@ def _assert_refusal(response: Answer) -> None:
 
 live = settings(
     max_examples=80,
-    deadline=timedelta(seconds=10),
+    deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
