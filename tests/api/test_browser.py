@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
@@ -24,6 +25,7 @@ def test_type_a_typo_pick_from_suggestions_and_see_it_first(page, server: Server
     page.goto(server.url + "/")
     box = page.get_by_role("combobox")
     box.press_sequentially("nueropathy", delay=40)
+    page.locator('#suggestions[aria-busy="false"]').wait_for(state="attached")  # the list for the whole word
     options = page.get_by_role("option")
     options.first.wait_for()
     assert "Neuropathic Pain" in page.locator("#suggestions").inner_text()
@@ -40,6 +42,7 @@ def test_keyboard_navigation_chooses_a_suggestion(page, server: Server) -> None:
     page.goto(server.url + "/")
     box = page.get_by_role("combobox")
     box.press_sequentially("fibro", delay=30)
+    page.locator('#suggestions[aria-busy="false"]').wait_for(state="attached")  # the list for "fibro" is in
     page.get_by_role("option").first.wait_for()
     box.press("ArrowDown")
     active = box.get_attribute("aria-activedescendant")
@@ -47,6 +50,37 @@ def test_keyboard_navigation_chooses_a_suggestion(page, server: Server) -> None:
     box.press("Enter")
     page.wait_for_url("**/?q=Fibromyalgia")
     assert page.locator("#results .hit-title").first.inner_text() == "Fibromyalgia"
+
+
+def test_a_late_list_keeps_the_option_the_keyboard_chose(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/")
+    box = page.get_by_role("combobox")
+    box.press_sequentially("fibr", delay=30)
+    settled = page.locator('#suggestions[aria-busy="false"]')
+    settled.wait_for(state="attached")
+    held: list = []  # type: ignore[type-arg]
+
+    def hold(route) -> None:  # type: ignore[no-untyped-def]
+        held.append(route)  # the next list is held back, as on a slow connection
+
+    page.route("**/suggest?*", hold)
+    box.press("o")
+    assert page.locator("#suggestions").get_attribute("aria-busy") == "true"  # the list shown is for "fibr"
+    for _ in range(300):  # Playwright's sync API calls the route handler only while the test waits through it
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for the list for 'fibro'"
+    box.press("ArrowDown")  # the user chooses from the list on screen
+    chosen = page.locator(f"#{box.get_attribute('aria-activedescendant')} .text").inner_text()
+    held[0].continue_()
+    page.unroute("**/suggest?*")
+    settled.wait_for(state="attached")
+    options = [text.strip() for text in page.locator('[role="option"] .text').all_inner_texts()]
+    assert chosen in options, (chosen, options)  # both lists offer it, so the choice must survive
+    assert page.locator(f"#{box.get_attribute('aria-activedescendant')} .text").inner_text() == chosen
+    box.press("Enter")
+    page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("q") == [chosen])
 
 
 def test_crisis_query_shows_the_notice_above_results(page, server: Server) -> None:  # type: ignore[no-untyped-def]
@@ -144,6 +178,7 @@ def test_widget_embeds_on_another_site(page, clinic_index: Path, host_site: str,
         page.goto(host_site + "/index.html")
         box = page.get_by_role("combobox")
         box.press_sequentially("migrane", delay=30)
+        page.locator('[role="listbox"][aria-busy="false"]').wait_for(state="attached")  # the list for the whole word
         page.get_by_role("option").first.wait_for()
         assert "Migraine" in page.get_by_role("listbox").inner_text()
         box.press("Enter")

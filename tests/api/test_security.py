@@ -326,6 +326,7 @@ def test_hostile_suggestions_render_as_text_in_the_widget(
     page.goto(hostile_server.url + "/")
     box = page.get_by_role("combobox")
     box.press_sequentially("burning itc", delay=20)
+    page.locator('[role="listbox"][aria-busy="false"]').wait_for(state="attached")  # the list for the whole text
     page.get_by_role("option").first.wait_for()
     assert HOSTILE_TITLE in page.get_by_role("listbox").inner_text()
     _no_injected_nodes(page)

@@ -35,8 +35,12 @@
     }
 
     function render(list) {
+      // A list that arrives after the keyboard chose an option keeps that choice when it still offers it:
+      // Enter must take what the user highlighted, not the typed text, however late the response came.
+      var kept = active >= 0 && items[active] ? items[active].text : null;
       items = list;
       listbox.textContent = "";
+      listbox.setAttribute("aria-busy", "false");
       if (!list.length) { close(); return; }
       list.forEach(function (item, i) {
         var li = document.createElement("li");
@@ -63,6 +67,9 @@
       listbox.hidden = false;
       input.setAttribute("aria-expanded", "true");
       active = -1;
+      for (var k = 0; kept !== null && k < list.length; k++) {
+        if (list[k].text === kept) { highlight(k); break; }
+      }
     }
 
     function choose(i) {
@@ -84,10 +91,16 @@
       })
         .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
         .then(function (data) { if (input.value === q) render(data.suggestions || []); })
-        .catch(function () { /* aborted or offline: keep the box usable */ });
+        .catch(function (error) {
+          // Aborted: a newer request owns the list. Offline: keep the box usable and say the list is settled.
+          if (!error || error.name !== "AbortError") listbox.setAttribute("aria-busy", "false");
+        });
     }
 
     input.addEventListener("input", function () {
+      // Typing starts a new list: nothing is chosen, and the list shown is stale until the answer comes.
+      if (active >= 0) highlight(-1);
+      listbox.setAttribute("aria-busy", "true");
       clearTimeout(timer);
       timer = setTimeout(fetchSuggestions, delay);  // debounced: one request per pause
     });
