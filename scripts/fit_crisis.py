@@ -52,7 +52,7 @@ REL = ROOT / "tests" / "relevance"
 # neighbours beside it, at the threshold ALLOWED below gives (0.94), 174 and 4 against 165 and 5.
 CRISIS_SETS = [
     REL / "safety" / f"set-{n}.tsv"
-    for n in [*"acdefghijlmoqsuwy", "yn", "aa", "ab", "abn", "fn", "ad", "ae", "af", "ah"]
+    for n in [*"acdefghijlmoqsuwy", "yn", "aa", "ab", "abn", "fn", "ad", "ae", "af", "ah", "aj"]
 ]
 EVERYDAY_SETS = [
     REL / "traffic-a" / f"{n}.tsv" for n in ("lay", "misspelled", "out-of-scope", "real-words", "prefix", "typo-prefix")
@@ -81,7 +81,7 @@ NEIGHBOUR_SETS = CRISIS_SETS  # since round 17 the classifier reads every author
 # a margin of 0.12 then caught 138 and flagged 9 (a will after a first baby, a veteran's question about
 # his guns, 90 clonazepam tablets dispensed instead of 30; no figure of speech), and 0.10 or a gate of 0.5
 # caught 141-144 and flagged 9-11: 0.12 since round 16. With set AH (round 17, rural voices, and its rules):
-# 175 of 213 caught, 9 of 2,407 flagged.
+# 175 of 213 caught, 9 of 2,407 flagged. With set AJ (round 19): 197 of 234 caught, 9 of 2,457 flagged.
 NEIGHBOUR_MARGIN = 0.12
 NEIGHBOUR_GATE = 0.6
 
