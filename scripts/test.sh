@@ -54,6 +54,6 @@ python3 -m venv .venv
 .venv/bin/mypy search scripts tests
 # Not exec: the EXIT trap stops the PostgreSQL cluster when the tests end.
 # Two workers (pytest-xdist), one test file each at a time: most tests wait on a server, a browser or a build,
-# so two keep both cores of the CI machine busy (19.5 -> 13.7 min there). Every test has its own temp dir,
+# so two keep both cores of the CI machine busy (pytest 1,167 s -> 739-825 s there). Every test has its own temp dir,
 # free port and scratch database, so workers cannot meet. Pass -n 0 to run in one process.
 .venv/bin/python -m pytest -q -n 2 --dist loadfile "$@"
