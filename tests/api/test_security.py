@@ -6,6 +6,7 @@ import asyncio
 import logging
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -470,13 +471,23 @@ def test_failed_sign_ins_back_off_doubling(clock: Clock) -> None:
 def test_admin_sign_in_is_throttled_after_failures(clinic_index: Path, tmp_path: Path) -> None:
     from tests.analytics.server import TOKEN, analytics_server
 
-    with stopping(analytics_server(clinic_index, tmp_path)) as running:
-        statuses = [
-            httpx.post(running.url + "/admin", data={"token": "wrong-token-000000"}, timeout=10).status_code
-            for _ in range(5)
-        ]
-        assert statuses[:4] == [401, 401, 401, 401] and statuses[4] == 429
-        refused = httpx.post(running.url + "/admin", data={"token": TOKEN}, timeout=10)
+    with (
+        stopping(analytics_server(clinic_index, tmp_path)) as running,
+        httpx.Client(base_url=running.url, timeout=10) as client,
+    ):
+
+        def wrong() -> int:
+            return client.post("/admin", data={"token": "wrong-token-000000"}).status_code
+
+        # Three failures are free; the fourth blocks for 1 s and each later one doubles the wait. A 1 s block
+        # can pass between two requests on a busy CI machine, so the test lets two blocks pass (each ends,
+        # then one more failure) to reach a 4 s one, long enough for the three checks that follow.
+        assert [wrong() for _ in range(4)] == [401, 401, 401, 401]
+        for block in (1.0, 2.0):
+            time.sleep(block + 0.2)
+            assert wrong() == 401  # the block ended, so this is another failure: the next block is twice as long
+        assert wrong() == 429
+        refused = client.post("/admin", data={"token": TOKEN})
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1  # even the right token waits
-        bearer = httpx.get(running.url + "/analytics/top", headers={"Authorization": "Bearer x"}, timeout=10)
+        bearer = client.get("/analytics/top", headers={"Authorization": "Bearer x"})
         assert bearer.status_code == 429
