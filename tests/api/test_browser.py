@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.support.browser import browser as browser  # the shared Chromium fixtures
-from tests.support.browser import dialogs_of, screenshot_path
+from tests.support.browser import dialogs_of, screenshot_path, wait_for_settled_list
 from tests.support.browser import page as page
 from tests.support.server import Server, start_server, stopping
 from tests.support.wait import wait_for
@@ -25,7 +25,7 @@ def test_type_a_typo_pick_from_suggestions_and_see_it_first(page, server: Server
     page.goto(server.url + "/")
     box = page.get_by_role("combobox")
     box.press_sequentially("nueropathy", delay=40)
-    page.locator('#suggestions[aria-busy="false"]').wait_for(state="attached")  # the list for the whole word
+    wait_for_settled_list(page)
     options = page.get_by_role("option")
     options.first.wait_for()
     assert "Neuropathic Pain" in page.locator("#suggestions").inner_text()
@@ -42,7 +42,7 @@ def test_keyboard_navigation_chooses_a_suggestion(page, server: Server) -> None:
     page.goto(server.url + "/")
     box = page.get_by_role("combobox")
     box.press_sequentially("fibro", delay=30)
-    page.locator('#suggestions[aria-busy="false"]').wait_for(state="attached")  # the list for "fibro" is in
+    wait_for_settled_list(page)
     page.get_by_role("option").first.wait_for()
     box.press("ArrowDown")
     active = box.get_attribute("aria-activedescendant")
@@ -56,8 +56,7 @@ def test_a_late_list_keeps_the_option_the_keyboard_chose(page, server: Server) -
     page.goto(server.url + "/")
     box = page.get_by_role("combobox")
     box.press_sequentially("fibr", delay=30)
-    settled = page.locator('#suggestions[aria-busy="false"]')
-    settled.wait_for(state="attached")
+    wait_for_settled_list(page)
     held: list = []  # type: ignore[type-arg]
 
     def hold(route) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +74,7 @@ def test_a_late_list_keeps_the_option_the_keyboard_chose(page, server: Server) -
     chosen = page.locator(f"#{box.get_attribute('aria-activedescendant')} .text").inner_text()
     held[0].continue_()
     page.unroute("**/suggest?*")
-    settled.wait_for(state="attached")
+    wait_for_settled_list(page)
     options = [text.strip() for text in page.locator('[role="option"] .text').all_inner_texts()]
     assert chosen in options, (chosen, options)  # both lists offer it, so the choice must survive
     assert page.locator(f"#{box.get_attribute('aria-activedescendant')} .text").inner_text() == chosen
@@ -178,7 +177,7 @@ def test_widget_embeds_on_another_site(page, clinic_index: Path, host_site: str,
         page.goto(host_site + "/index.html")
         box = page.get_by_role("combobox")
         box.press_sequentially("migrane", delay=30)
-        page.locator('[role="listbox"][aria-busy="false"]').wait_for(state="attached")  # the list for the whole word
+        wait_for_settled_list(page)
         page.get_by_role("option").first.wait_for()
         assert "Migraine" in page.get_by_role("listbox").inner_text()
         box.press("Enter")

@@ -21,7 +21,7 @@ from search.indexing.build import build_index
 from search.sources import load_pages
 from tests.conftest import PROJECT_ROOT
 from tests.support.browser import browser as browser  # the shared Chromium fixture
-from tests.support.browser import dialogs_of
+from tests.support.browser import dialogs_of, wait_for_settled_list
 from tests.support.server import Server, start_server, stopping
 
 # Rate limits: the middleware around a tiny app, a hand-driven clock, several client addresses.
@@ -327,7 +327,7 @@ def test_hostile_suggestions_render_as_text_in_the_widget(
     page.goto(hostile_server.url + "/")
     box = page.get_by_role("combobox")
     box.press_sequentially("burning itc", delay=20)
-    page.locator('[role="listbox"][aria-busy="false"]').wait_for(state="attached")  # the list for the whole text
+    wait_for_settled_list(page)
     page.get_by_role("option").first.wait_for()
     assert HOSTILE_TITLE in page.get_by_role("listbox").inner_text()
     _no_injected_nodes(page)

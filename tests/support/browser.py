@@ -80,3 +80,11 @@ def screenshot_path(name: str) -> str:
     folder = Path(tempfile.gettempdir()) / "condsearch-screenshots"
     folder.mkdir(exist_ok=True)
     return str(folder / name)
+
+
+SETTLED_LIST = '[role="listbox"][aria-busy="false"]'  # combobox.js: the list shown answers the text in the box
+
+
+def wait_for_settled_list(page: playwright_api.Page) -> None:
+    """Wait until the suggestion list answers the whole text typed, not an earlier prefix of it."""
+    page.locator(SETTLED_LIST).wait_for(state="attached")
