@@ -392,6 +392,9 @@ def _parts(folded: str) -> Iterator[tuple[str, int, int]]:
     """Words of folded text with their folded offsets: possessives and apostrophes dropped, hyphens split."""
     for match in TOKEN.finditer(folded):
         token, base = match.group(), match.start()
+        if "-" not in token and "'" not in token and "." not in token:  # most words: nothing to drop or split
+            yield token, base, base + len(token)
+            continue
         if token.endswith("'s"):
             token = token[:-2]
         offset = base
@@ -410,10 +413,15 @@ def tokens(text: str) -> list[Token]:
     hyphenated words split ("post-herpetic" -> "post", "herpetic"); index, query, safety and
     snippets all read words through here.
     """
+    return [Token(word, start, end) for word, start, end in spans(text)]
+
+
+def spans(text: str) -> list[tuple[str, int, int]]:
+    """The words of `tokens` as plain (word, start, end) tuples, for hot paths that need no Token."""
     folded, where = _fold_with_offsets(text)
     if where is None:
-        return [Token(word, start, end) for word, start, end in _parts(folded)]
-    return [Token(word, where[start], where[end - 1] + 1) for word, start, end in _parts(folded)]
+        return list(_parts(folded))
+    return [(word, where[start], where[end - 1] + 1) for word, start, end in _parts(folded)]
 
 
 def surface_words(text: str) -> list[str]:

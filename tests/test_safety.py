@@ -1168,3 +1168,22 @@ def test_crisis_lines_are_configured_per_language_as_objects_or_plain_text(monke
     assert english[0].links == (("Call 555-0100", "tel:555-0100"), ("Text 555-0101", "sms:555-0101"))
     assert english[1].text == "Or walk in any time" and english[1].links == ()
     assert texts["es"].message == "Hay ayuda." and ("Llamar al 988", "tel:988") in texts["es"].lines[0].links
+
+
+@pytest.mark.parametrize("kind", ["crisis", "figures"])
+def test_the_pattern_index_finds_exactly_the_patterns_whose_slots_all_have_a_word(kind: str) -> None:
+    """The anchor and second-slot groups are a speed-up only: they find what testing every pattern finds."""
+    from search.safety.detect import _candidates, _ids, _words
+
+    patterns = RULES.crisis if kind == "crisis" else RULES.figures
+    anchor, checks = (
+        (RULES.crisis_anchor, RULES.crisis_checks) if kind == "crisis" else (RULES.figure_anchor, RULES.figure_checks)
+    )
+    queries = [row[0] for row in TABLE] + [row[0] for name in ("c", "yn") for row in SETS[name]]
+    nonempty = 0
+    for query in queries:
+        present = frozenset().union(*(_ids(word, RULES) for word in _words(query, RULES)))
+        every = [n for n, p in enumerate(patterns) if all(not slot.isdisjoint(present) for slot in p.required)]
+        assert _candidates(anchor, checks, present) == every, query
+        nonempty += bool(every)
+    assert nonempty >= len(queries) // 4  # the table reaches the index, not only empty answers

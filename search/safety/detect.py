@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
-from search.analysis import fold, tokens
+from search.analysis import fold, spans
 from search.safety.morphology import unleet
-from search.safety.rules import Pattern, SafetyRules
+from search.safety.rules import Anchored, Pattern, SafetyRules
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,10 @@ class Detection:
     figure: Match | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
+    """A query word as matching reads it (a NamedTuple: one is built per word on every check, and a
+    frozen dataclass's __init__ costs about three times as much)."""
+
     text: str
     first: int  # span in surface_words(text), inclusive
     last: int
@@ -79,17 +82,17 @@ def _plain(text: str) -> str:
 
 def _words(text: str, rules: SafetyRules) -> list[_Word]:
     """The query as matching sees it: normalised words, each with its span in the query's words."""
-    found = tokens(_plain(text))
-    raw = [unleet(t.word) for t in found]
-    also: list[tuple[str, ...]] = [() for _ in raw]
-    gaps = [text[a.end : b.start] for a, b in pairwise(found)]
-    for i in range(len(raw) - 1):
-        between = gaps[i]
+    found = spans(_plain(text))
+    raw = [word if word.isalpha() else unleet(word) for word, _, _ in found]
+    gaps = [text[a[2] : b[1]] for a, b in pairwise(found)]
+    also: list[tuple[str, ...]] = [()] * len(raw)
+    for i, between in enumerate(gaps):
         whole = None
-        if between and set(between) <= _CENSOR:
-            whole = rules.uncensor(raw[i], raw[i + 1], len(between))  # "s*icidal", "k!ll"
-        if whole is None and between == "/":
-            whole = rules.shorthand.get(f"{raw[i]}/{raw[i + 1]}")  # "w/o" = "without"
+        if between != " ":  # most words are parted by one space: no censored or shorthand word
+            if between and set(between) <= _CENSOR:
+                whole = rules.uncensor(raw[i], raw[i + 1], len(between))  # "s*icidal", "k!ll"
+            if whole is None and between == "/":
+                whole = rules.shorthand.get(f"{raw[i]}/{raw[i + 1]}")  # "w/o" = "without"
         if whole is None and rules.joins(raw[i], raw[i + 1]):
             whole = raw[i] + raw[i + 1]  # "kill my self", "sui cide"
         if whole:
@@ -97,28 +100,33 @@ def _words(text: str, rules: SafetyRules) -> list[_Word]:
             also[i + 1] += (whole,)
     out: list[_Word] = []
     skip = -1
+    last = len(raw) - 1
     for i, piece in enumerate(raw):
         if i == skip:
             continue
-        pronoun = raw[i + 1] if i + 1 < len(raw) else ""
-        if pronoun in _SPLIT_OFF and gaps[i].isspace():
+        if i < last and raw[i + 1] in _SPLIT_OFF and gaps[i].isspace():
             # A verb with its pronoun typed apart ("matar me") is the joined word ("matarme").
+            pronoun = raw[i + 1]
             apart = rules.morphology.split_enclitics(piece + pronoun)
             if apart is not None and apart[0] == pronoun:
                 out.extend(_Word(part, i, i + 1) for part in apart)
                 skip = i + 1
                 continue
         parts = rules.split(piece)
-        if parts is None:  # a word read joined with a neighbour spans both ("my self" -> "myself")
-            joined_left = i > 0 and bool(set(also[i]) & set(also[i - 1]))
-            joined_right = i + 1 < len(raw) and bool(set(also[i]) & set(also[i + 1]))
-            out.append(_Word(piece, i - joined_left, i + joined_right, also[i]))
-        else:
+        if parts is not None:
             out.extend(_Word(part, i, i) for part in parts)
-    for n, word in enumerate(out):
-        verb = n + 1 + (n + 1 < len(out) and out[n + 1].text in _CLITICS)
-        if verb < len(out) and rules.morphology.disagrees(word.text, out[verb].text):
-            out[n] = _Word(word.text, word.first, word.last, word.also, object=True)
+        elif not also[i]:
+            out.append(_Word(piece, i, i))
+        else:  # a word read joined with a neighbour spans both ("my self" -> "myself")
+            mine = set(also[i])
+            joined_left = i > 0 and not mine.isdisjoint(also[i - 1])
+            joined_right = i < last and not mine.isdisjoint(also[i + 1])
+            out.append(_Word(piece, i - joined_left, i + joined_right, also[i]))
+    disagrees = rules.morphology.disagrees
+    for n in range(len(out) - 1):
+        verb = n + 1 + (out[n + 1].text in _CLITICS)
+        if verb < len(out) and disagrees(out[n].text, out[verb].text):
+            out[n] = out[n]._replace(object=True)
     if out:
         out.append(_Word("$", out[-1].last, out[-1].last))  # the end of the query, for patterns ending in $
     return out
@@ -153,10 +161,19 @@ def _spans(pattern: Pattern, ids: Sequence[frozenset[int]]) -> list[tuple[int, .
 
 
 def _candidates(
-    anchor: Mapping[int, tuple[int, ...]], checks: Sequence[tuple[frozenset[int], ...]], present: frozenset[int]
+    anchor: Mapping[int, Anchored], checks: Sequence[tuple[frozenset[int], ...]], present: frozenset[int]
 ) -> list[int]:
     """The patterns whose every required slot has a word of the query, in rule order."""
-    found = {n for wid in present for n in anchor.get(wid, ())}
+    found: set[int] = set()
+    for wid in present:
+        filed = anchor.get(wid)
+        if filed is None:
+            continue
+        alone, groups = filed
+        found.update(alone)
+        for second, numbers in groups:
+            if not second.isdisjoint(present):
+                found.update(numbers)
     out = []
     for n in found:
         for req in checks[n]:
