@@ -143,21 +143,35 @@ def _spans(pattern: Pattern, ids: Sequence[frozenset[int]]) -> list[tuple[int, .
     """Every match of the pattern, one per starting word: the positions of the words it matched, in order."""
     slots = pattern.slots
     n = len(ids)
+    # rest(k, prev) depends on nothing else: remembered, a pattern with wide gaps ("..") tries each
+    # (slot, position) once instead of once per way of reaching it
+    known: dict[tuple[int, int], tuple[int, ...] | None] = {}
 
     def rest(k: int, prev: int) -> tuple[int, ...] | None:
         """The positions of slots[k:] matched after position prev, or None."""
         if k == len(slots):
             return ()
+        if (k, prev) in known:
+            return known[k, prev]
         slot = slots[k]
+        found = None
         for pos in range(prev + 1, min(n, prev + 2 + slot.gap)):
-            if slot.ids & ids[pos]:
+            if not slot.ids.isdisjoint(ids[pos]):  # isdisjoint: no intersection set built per word
                 tail = rest(k + 1, pos)
                 if tail is not None:
-                    return (pos, *tail)
-        return rest(k + 1, prev) if slot.optional else None
+                    found = (pos, *tail)
+                    break
+        else:
+            found = rest(k + 1, prev) if slot.optional else None
+        known[k, prev] = found
+        return found
 
     first = slots[0].ids
-    return [(start, *tail) for start in range(n) if first & ids[start] and (tail := rest(1, start)) is not None]
+    return [
+        (start, *tail)
+        for start in range(n)
+        if not first.isdisjoint(ids[start]) and (tail := rest(1, start)) is not None
+    ]
 
 
 def _candidates(
