@@ -49,6 +49,7 @@ KINDS = [
             "traffic-o/real-words.tsv",
             "traffic-q/real-words.tsv",
             "traffic-r/real-words.tsv",
+            "traffic-s/real-words.tsv",
         ),
     ),
     ("everyday senses of medical words", "traffic-a/real-words-2.tsv", ()),
