@@ -419,9 +419,13 @@ def tokens(text: str) -> list[Token]:
 def spans(text: str) -> list[tuple[str, int, int]]:
     """The words of `tokens` as plain (word, start, end) tuples, for hot paths that need no Token."""
     folded, where = _fold_with_offsets(text)
+    if "'" in folded or "-" in folded or "." in folded:
+        found = list(_parts(folded))
+    else:  # no word has anything to drop or split: the matches are the words
+        found = [(match.group(), match.start(), match.end()) for match in TOKEN.finditer(folded)]
     if where is None:
-        return list(_parts(folded))
-    return [(word, where[start], where[end - 1] + 1) for word, start, end in _parts(folded)]
+        return found
+    return [(word, where[start], where[end - 1] + 1) for word, start, end in found]
 
 
 def surface_words(text: str) -> list[str]:

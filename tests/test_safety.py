@@ -1175,15 +1175,12 @@ def test_the_pattern_index_finds_exactly_the_patterns_whose_slots_all_have_a_wor
     """The anchor and second-slot groups are a speed-up only: they find what testing every pattern finds."""
     from search.safety.detect import _candidates, _ids, _words
 
-    patterns = RULES.crisis if kind == "crisis" else RULES.figures
-    anchor, checks = (
-        (RULES.crisis_anchor, RULES.crisis_checks) if kind == "crisis" else (RULES.figure_anchor, RULES.figure_checks)
-    )
+    patterns, index = (RULES.crisis, RULES.crisis_index) if kind == "crisis" else (RULES.figures, RULES.figure_index)
     queries = [row[0] for row in TABLE] + [row[0] for name in ("c", "yn") for row in SETS[name]]
     nonempty = 0
     for query in queries:
         present = frozenset().union(*(_ids(word, RULES) for word in _words(query, RULES)))
         every = [n for n, p in enumerate(patterns) if all(not slot.isdisjoint(present) for slot in p.required)]
-        assert _candidates(anchor, checks, present) == every, query
+        assert _candidates(index, present) == every, query
         nonempty += bool(every)
     assert nonempty >= len(queries) // 4  # the table reaches the index, not only empty answers

@@ -11,14 +11,14 @@ covers, so "my back is killing me and I want to die" is still a crisis.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
 
 from search.analysis import fold, spans
-from search.safety.morphology import unleet
-from search.safety.rules import Anchored, Pattern, SafetyRules
+from search.safety.morphology import OBJECT_PRONOUNS, unleet
+from search.safety.rules import Pattern, PatternIndex, SafetyRules
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ def _words(text: str, rules: SafetyRules) -> list[_Word]:
                 whole = rules.uncensor(raw[i], raw[i + 1], len(between))  # "s*icidal", "k!ll"
             if whole is None and between == "/":
                 whole = rules.shorthand.get(f"{raw[i]}/{raw[i + 1]}")  # "w/o" = "without"
-        if whole is None and rules.joins(raw[i], raw[i + 1]):
+        # (a pair shorter than five letters never makes a pattern word: no call for "i am", "to be")
+        if whole is None and len(raw[i]) + len(raw[i + 1]) >= 5 and rules.joins(raw[i], raw[i + 1]):
             whole = raw[i] + raw[i + 1]  # "kill my self", "sui cide"
         if whole:
             also[i] += (whole,)
@@ -124,6 +125,8 @@ def _words(text: str, rules: SafetyRules) -> list[_Word]:
             out.append(_Word(piece, i - joined_left, i + joined_right, also[i]))
     disagrees = rules.morphology.disagrees
     for n in range(len(out) - 1):
+        if out[n].text not in OBJECT_PRONOUNS:  # most words: no call to make
+            continue
         verb = n + 1 + (out[n + 1].text in _CLITICS)
         if verb < len(out) and disagrees(out[n].text, out[verb].text):
             out[n] = out[n]._replace(object=True)
@@ -134,6 +137,8 @@ def _words(text: str, rules: SafetyRules) -> list[_Word]:
 
 def _ids(word: _Word, rules: SafetyRules) -> frozenset[int]:
     ids = rules.ids(word.text)
+    if not word.also and not word.object:  # most words
+        return ids
     for other in word.also:
         ids |= rules.ids(other)
     return ids - rules.reflexive if word.object else ids
@@ -174,16 +179,12 @@ def _spans(pattern: Pattern, ids: Sequence[frozenset[int]]) -> list[tuple[int, .
     ]
 
 
-def _candidates(
-    anchor: Mapping[int, Anchored], checks: Sequence[tuple[frozenset[int], ...]], present: frozenset[int]
-) -> list[int]:
+def _candidates(index: PatternIndex, present: frozenset[int]) -> list[int]:
     """The patterns whose every required slot has a word of the query, in rule order."""
+    anchor, checks = index.anchor, index.checks
     found: set[int] = set()
-    for wid in present:
-        filed = anchor.get(wid)
-        if filed is None:
-            continue
-        alone, groups = filed
+    for wid in present & index.anchors:
+        alone, groups = anchor[wid]
         found.update(alone)
         for second, numbers in groups:
             if not second.isdisjoint(present):
@@ -221,21 +222,36 @@ def detect(text: str, rules: SafetyRules) -> Detection:
     # in "my back is killing me"), not merely a word in a gap of it ("hay que tomar" in "cuánto cloro
     # hay que tomar para morir"). A firm pattern (`!`) is worded so that no figure's sense can hold:
     # "what's the point of living" stays a crisis though "living with this pain" is a figure.
-    figures: list[tuple[Pattern, tuple[int, ...]]] = []
-    for n in _candidates(rules.figure_anchor, rules.figure_checks, present):
-        figures.extend((rules.figures[n], at) for at in _spans(rules.figures[n], ids))
+    numbers = _candidates(rules.figure_index, present)
+    figures: list[tuple[Pattern, tuple[int, ...]]] | None = None  # found once a crisis match needs them all
     cancelled_by: tuple[Pattern, tuple[int, ...]] | None = None
-    for n in _candidates(rules.crisis_anchor, rules.crisis_checks, present):
+    for n in _candidates(rules.crisis_index, present):
         pattern = rules.crisis[n]
         for at in _spans(pattern, ids):
+            if figures is None:
+                figures = _figures(rules, numbers, ids)
             overlapping = ((f, fat) for f, fat in figures if _covers(f, fat, at))
             blocker = None if pattern.firm else next(overlapping, None)
             if blocker is None:
                 shown = cancelled_by or (figures[0] if figures else None)
                 return Detection(match(pattern, at), match(*shown) if shown else None)
             cancelled_by = cancelled_by or blocker
+    if figures is None:  # no crisis match: only the first figure is shown
+        figures = _figures(rules, numbers, ids, first_only=True)
     shown = cancelled_by or (figures[0] if figures else None)
     return Detection(None, match(*shown) if shown else None)
+
+
+def _figures(
+    rules: SafetyRules, numbers: Sequence[int], ids: Sequence[frozenset[int]], first_only: bool = False
+) -> list[tuple[Pattern, tuple[int, ...]]]:
+    """The matches of the candidate figures, in rule order (`first_only`: stop at the first)."""
+    found: list[tuple[Pattern, tuple[int, ...]]] = []
+    for n in numbers:
+        found.extend((rules.figures[n], at) for at in _spans(rules.figures[n], ids))
+        if first_only and found:
+            break
+    return found
 
 
 def check(text: str, rules: SafetyRules) -> str | None:

@@ -181,6 +181,7 @@ def conjugate(infinitive: str, spec: Mapping[str, object] | None = None) -> Verb
 
 
 _PRONOUN_PERSON = {"me": 0, "te": 1, "nos": 3}
+OBJECT_PRONOUNS = frozenset(_PRONOUN_PERSON)  # the words `Morphology.disagrees` can say anything of
 _QU = re.compile(r"qu(?=[eiy])")
 _Q = re.compile(r"q(?!u)")  # "qiero" = "quiero"
 _SOFT_C = re.compile(r"c(?=[eiy])")

@@ -58,6 +58,15 @@ Anchored = tuple[tuple[int, ...], tuple[tuple[frozenset[int], tuple[int, ...]], 
 
 
 @dataclass(frozen=True)
+class PatternIndex:
+    """Patterns filed for finding the few a query can match (see `_index`)."""
+
+    anchor: Mapping[int, Anchored]  # id -> the patterns whose rarest required slot holds it
+    anchors: frozenset[int]  # the ids anchor files patterns under: a query's other words are skipped in C
+    checks: tuple[tuple[frozenset[int], ...], ...]  # per pattern: its third and later required slots, rarest first
+
+
+@dataclass(frozen=True)
 class Slot:
     """One position of a pattern: the vocabulary ids that fill it."""
 
@@ -105,10 +114,8 @@ class SafetyRules:
     by_letter: Mapping[str, tuple[tuple[str, int], ...]]  # first letter -> (word, id), for starred-out words
     swaps: Mapping[str, tuple[tuple[str, int], ...]]  # sorted letters -> four- and five-letter words
     by_length: Mapping[str, tuple[tuple[str, ...], tuple[int, ...]]]  # first letter + length -> words of 6+
-    crisis_anchor: Mapping[int, Anchored]  # id -> crisis patterns whose anchor slot holds it, see `_index`
-    crisis_checks: tuple[tuple[frozenset[int], ...], ...]  # per pattern: its third and later required slots
-    figure_anchor: Mapping[int, Anchored]
-    figure_checks: tuple[tuple[frozenset[int], ...], ...]
+    crisis_index: PatternIndex
+    figure_index: PatternIndex
     reflexive: frozenset[int]  # ids of the loose pronouns me/te/nos: dropped when they are objects
     joinable: frozenset[str]  # pattern words of five letters or more, as written and by sound
     pieces: frozenset[str]  # words a joined-up query word may be cut into
@@ -691,9 +698,7 @@ def _expand(group: str) -> list[list[tuple[str, bool]]]:
     return result
 
 
-def _index(
-    patterns: Iterable[Pattern], words: tuple[_Word, ...]
-) -> tuple[dict[int, Anchored], tuple[tuple[frozenset[int], ...], ...]]:
+def _index(patterns: Iterable[Pattern], words: tuple[_Word, ...]) -> PatternIndex:
     """Each pattern under the words of its rarest required slot and grouped by its second rarest, so
     that few patterns are tried, and the later required slots of each pattern, rarest first, to rule a
     pattern out early.
@@ -726,7 +731,7 @@ def _index(
         wid: (tuple(single.get(wid, ())), tuple((slot, tuple(ns)) for slot, ns in grouped.get(wid, {}).items()))
         for wid in single.keys() | grouped.keys()
     }
-    return anchor, tuple(checks)
+    return PatternIndex(anchor, frozenset(anchor), tuple(checks))
 
 
 def load_rules(path: Path) -> SafetyRules:
@@ -795,8 +800,8 @@ def _assemble(
         {k: tuple(v) for k, v in by_letter.items()},
         {k: tuple(v) for k, v in swaps.items()},
         {k: (tuple(t for t, _ in v), tuple(w for _, w in v)) for k, v in by_length.items()},
-        *crisis_index,
-        *figure_index,
+        crisis_index,
+        figure_index,
         frozenset(wid for wid, w in enumerate(words) if not w.exact and w.text in ("me", "te", "nos")),
         frozenset(k for w in words if len(w.text) >= 5 for k in (w.text, sound_key(w.text))),
         frozenset(crisis_words | STOP_WORDS | _GLUE_ES),
