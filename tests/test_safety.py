@@ -524,6 +524,9 @@ def test_topic_rows_are_labelled_none() -> None:
         ("after nine years the migraines finally won", "burden-hopelessness"),
         ("my uncle texted us sorry for everything and stopped answering", "third-person"),
         ("my dad with cluster headaches says he has a pistol ready for the next attack", "method"),
+        # round 21, set AL (young people at night): the forms, in other words
+        ("could you die from taking too much melatonin? asking for me", "method"),
+        ("ya no aguanto la migraña, me mato esta noche", "thoughts"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -795,6 +798,9 @@ def test_figures_of_speech_and_condition_names(query: str, category: str) -> Non
         "no tiene sentido vivir con miedo a la comida",
         "he has a rifle ready for deer season",
         "my husband keeps his pistol loaded by the bed for burglars",
+        # round 21: near the new forms, and ordinary
+        "el dolor de espalda me mató anoche en el trabajo",
+        "can you die from mixing advil and tylenol",
     ],
 )
 def test_ordinary_searches_stay_quiet(query: str) -> None:
