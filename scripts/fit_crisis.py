@@ -52,7 +52,7 @@ REL = ROOT / "tests" / "relevance"
 # neighbours beside it, at the threshold ALLOWED below gives (0.94), 174 and 4 against 165 and 5.
 CRISIS_SETS = [
     REL / "safety" / f"set-{n}.tsv"
-    for n in [*"acdefghijlmoqsuwy", "yn", "aa", "ab", "abn", "fn", "ad", "ae", "af", "ah", "aj"]
+    for n in [*"acdefghijlmoqsuwy", "yn", "aa", "ab", "abn", "fn", "ad", "ae", "af", "ah", "aj", "al"]
 ]
 EVERYDAY_SETS = [
     REL / "traffic-a" / f"{n}.tsv" for n in ("lay", "misspelled", "out-of-scope", "real-words", "prefix", "typo-prefix")

@@ -121,9 +121,10 @@ SUGGEST = [
     "independent/traffic-b/typo-prefix.tsv",
 ]
 # YN, ABN, FN: non-crisis rows only
-TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN", "FN", "AD", "AE", "AF", "AH", "AJ"]
+TUNING_CRISIS = [*"ACDEFGHIJLMOQSUWY", "YN", "AA", "AB", "ABN", "FN", "AD", "AE", "AF", "AH", "AJ", "AL"]
 SAFETY = [(f"{n} (tuning)", REL / f"safety/set-{n.lower()}.tsv") for n in TUNING_CRISIS]
-SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in [*"BKNPRTVXZ", "AC", "AG", "AI", "AK"]]
+INDEPENDENT_CRISIS = [*"BKNPRTVXZ", "AC", "AG", "AI", "AK", "AM"]
+SAFETY += [(f"{n} (independent)", IND / f"safety-{n.lower()}.tsv") for n in INDEPENDENT_CRISIS]
 
 
 def cells(r: Report) -> str:
