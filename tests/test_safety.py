@@ -527,6 +527,7 @@ def test_topic_rows_are_labelled_none() -> None:
         # round 21, set AL (young people at night): the forms, in other words
         ("could you die from taking too much melatonin? asking for me", "method"),
         ("ya no aguanto la migraña, me mato esta noche", "thoughts"),
+        ("found a bag of pill bottles hidden under my daughter's bed", "preparation"),
     ],
 )
 def test_general_forms(query: str, category: str) -> None:
@@ -665,6 +666,8 @@ def test_spanish_verb_forms(query: str) -> None:
         ("me corté el dedo cocinando", "accident"),
         ("me corté el pelo", "accident"),
         ("siento que me voy a morir cuando tengo ansiedad", "accident"),
+        ("my brother hides his whiskey in the boat shed", "hidden-drinking"),
+        ("mi papá esconde sus cervezas en la troca", "hidden-drinking"),
     ],
 )
 def test_figures_of_speech_and_condition_names(query: str, category: str) -> None:
