@@ -82,6 +82,7 @@ NEIGHBOUR_SETS = CRISIS_SETS  # since round 17 the classifier reads every author
 # his guns, 90 clonazepam tablets dispensed instead of 30; no figure of speech), and 0.10 or a gate of 0.5
 # caught 141-144 and flagged 9-11: 0.12 since round 16. With set AH (round 17, rural voices, and its rules):
 # 175 of 213 caught, 9 of 2,407 flagged. With set AJ (round 19): 197 of 234 caught, 9 of 2,457 flagged.
+# With set AL (round 21, and its rules): 228 of 262 caught, 8 of 2,500 flagged.
 NEIGHBOUR_MARGIN = 0.12
 NEIGHBOUR_GATE = 0.6
 

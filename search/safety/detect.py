@@ -45,9 +45,10 @@ class Detection:
     figure: Match | None
 
 
+# A NamedTuple, not a frozen dataclass: one is built per word on every check, and a frozen
+# dataclass's __init__ costs about three times as much.
 class _Word(NamedTuple):
-    """A query word as matching reads it (a NamedTuple: one is built per word on every check, and a
-    frozen dataclass's __init__ costs about three times as much)."""
+    """A query word as matching reads it."""
 
     text: str
     first: int  # span in surface_words(text), inclusive
