@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -16,6 +17,10 @@ from whoosh.reading import IndexReader
 
 from search.errors import IndexError_
 from search.indexing.schema import SCORED_FIELDS
+
+# Postings this short are asked through a set as well: a lookup, not a numpy binary search per
+# question (a clinic query asks some 300 of them); longer ones stay arrays only, as at 100,000 pages.
+SMALL = 64
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,17 @@ class TermPostings:
 
     def has(self, doc: int) -> bool:
         """Whether the document holds the term in any field."""
+        if self.union.size <= SMALL:
+            return doc in self._held
         return _holds(self.union, doc)
+
+    @cached_property
+    def _held(self) -> frozenset[int]:
+        return frozenset(self.union.tolist())
+
+    @cached_property
+    def _held_by_field(self) -> dict[str, frozenset[int]]:
+        return {name: frozenset(docs.tolist()) for name, (docs, _) in self.fields.items() if docs.size <= SMALL}
 
     def fields_of(self, doc: int) -> tuple[str, ...]:
         """The fields of one document that hold the term: a binary search per field.
@@ -47,6 +62,9 @@ class TermPostings:
 
     def in_field(self, doc: int, name: str) -> bool:
         """Whether one field of the document holds the term (a binary search)."""
+        small = self._held_by_field.get(name)
+        if small is not None:
+            return doc in small
         held = self.fields.get(name)
         return held is not None and _holds(held[0], doc)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from functools import cache, partial
 
 import numpy as np
 
@@ -73,7 +72,15 @@ def ideal_score(bm25: Bm25F, plan: Plan) -> float:
 
 def holder(bm25: Bm25F, doc: int) -> Callable[[str], bool]:
     """Whether the document holds a term, each term looked up once (a long story has eighty, read often)."""
-    return cache(partial(bm25.contains, doc=doc))
+    seen: dict[str, bool] = {}
+
+    def held(term: str) -> bool:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = bm25.contains(term, doc)
+        return found
+
+    return held
 
 
 def alt_hit(held: Callable[[str], bool], alt: Alt) -> bool:

@@ -235,16 +235,20 @@ class Searcher:
             weight = 0.0
         # What past queries with this meaning were after: only for the pages the model was fitted on.
         intent = self.intent if self.intent is not None and self.intent.pages == snap.digest else None
-        if intent is not None and vector is not None and len(ranked) > 1:
+        # A weight of 0 (a word match this sure) leaves the order as it is: the vectors are not read.
+        reordering = intent_weight(words_match, cfg.intent)
+        if intent is not None and vector is not None and len(ranked) > 1 and reordering > 0.0:
             by_doc = intent.by_doc(vector, snap.by_slug, len(snap.heads))
-            ranked = reorder(ranked, by_doc, intent_weight(words_match, cfg.intent))
+            ranked = reorder(ranked, by_doc, reordering)
         # What the nearest past queries were after: one author's wording another's boundary misses.
         precedents = self.precedents if self.precedents is not None and self.precedents.pages == snap.digest else None
         rules = cfg.intent
-        if precedents is not None and vector is not None and len(ranked) > 1 and rules.precedent_k > 0:
-            gate = IntentRules(rules.precedent_weight, rules.precedent_floor, rules.skip_scope)
+        voting = intent_weight(
+            words_match, IntentRules(rules.precedent_weight, rules.precedent_floor, rules.skip_scope)
+        )
+        if precedents is not None and vector is not None and len(ranked) > 1 and rules.precedent_k > 0 and voting > 0.0:
             votes = precedents.by_doc(vector, snap.by_slug, len(snap.heads), rules.precedent_k)
-            ranked = reorder(ranked, votes, intent_weight(words_match, gate))
+            ranked = reorder(ranked, votes, voting)
         crisis_doc = snap.by_slug.get(self.settings.crisis_page)
         if crisis_doc is not None and (safety is not None or detection.figure is not None):
             named = named_pages(plan, snap.titles) if safety is not None else []

@@ -28,6 +28,7 @@ from search.pages import Page, page_from_dict
 from search.probe import pages_digest
 from search.query.bm25 import Bm25F
 from search.query.config import RankingConfig
+from search.query.rerank import Phrases, phrases
 from search.query.semantic import SCALE_SAMPLE, scale_sample
 from search.query.snippet import Sentences, sentences
 from search.query.suggest import SuggestIndex, build_suggest_index
@@ -43,7 +44,7 @@ class Snapshot:
     generation: str
     bm25: Bm25F
     shelf: PageShelf  # every page's header; whole pages (with their prose) by `page(doc)`
-    phrases: tuple[tuple[str, ...], ...]  # each page's names, lower-cased, for the phrase stage
+    phrases: tuple[Phrases, ...]  # each page's names, lower-cased, ready for the phrase stage
     titles: tuple[tuple[tuple[str, ...], ...], ...]  # each page's title and aliases as their content words
     bigrams: frozenset[tuple[str, str]]  # neighbouring words of page names and lexicon terms
     corrector: Corrector
@@ -170,7 +171,7 @@ def _open_checked(
         generation=generation.name,
         bm25=bm25,
         shelf=shelf,
-        phrases=tuple(tuple(s.lower() for s in page.names) for page in pages),
+        phrases=tuple(phrases([s.lower() for s in page.names]) for page in pages),
         titles=tuple(tuple(_words(t) for t in (page.title, *page.aliases)) for page in pages),
         bigrams=_bigrams([name for page in pages for name in page.names] + sorted(lexicon.phrases)),
         # A word the pages use is English here, whatever else the Spanish lexicon says of it.

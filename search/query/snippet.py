@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Iterable
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,7 +25,14 @@ class Sentence:
     stems: frozenset[str]
 
 
-Sentences = tuple[Sentence, ...]  # the page's summary first, then its other candidate sentences
+@dataclass(frozen=True)
+class Sentences:
+    """A page's candidate snippet sentences, its summary first, and which of them hold each stem."""
+
+    items: tuple[Sentence, ...]
+    # Stem -> positions in `items`: a query's few terms find their sentences without reading the
+    # hundred or so a page has, once for every hit of every query.
+    holding: Mapping[str, tuple[int, ...]]
 
 
 def _sentence(text: str) -> Sentence:
@@ -36,17 +44,27 @@ def _sentence(text: str) -> Sentence:
 def sentences(page: Page) -> Sentences:
     """A page's candidate snippet sentences with their stems, computed once per generation."""
     texts: Iterable[str] = (*page.symptoms, *SENTENCE.split(body_text(page)))
-    return (_sentence(page.summary), *(_sentence(t) for t in texts if t and len(t) >= 20))
+    items = (_sentence(page.summary), *(_sentence(t) for t in texts if t and len(t) >= 20))
+    holding: dict[str, list[int]] = {}
+    for i, sentence in enumerate(items):
+        for word in sentence.stems:
+            holding.setdefault(word, []).append(i)
+    return Sentences(items, {word: tuple(at) for word, at in holding.items()})
 
 
 def snippet(candidates: Sentences, terms: Collection[str]) -> str:
-    """HTML-safe text with <mark> around matched words; the summary when nothing matches."""
+    """HTML-safe text with <mark> around matched words; the summary when nothing matches.
+
+    The sentence holding the most of the terms wins, the earliest of equals; a summary shorter than
+    a sentence competes only as the fallback.
+    """
     wanted = set(terms)
-    best, best_score = candidates[0], 0
-    for sentence in candidates if len(candidates[0].text) >= 20 else candidates[1:]:
-        score = len(sentence.stems & wanted)
-        if score > best_score:
-            best, best_score = sentence, score
+    first = 0 if len(candidates.items[0].text) >= 20 else 1
+    counts: Counter[int] = Counter(i for term in wanted for i in candidates.holding.get(term, ()) if i >= first)
+    best = candidates.items[0]
+    if counts:
+        most = max(counts.values())
+        best = candidates.items[min(i for i, n in counts.items() if n == most)]
     return _mark(best, wanted)
 
 

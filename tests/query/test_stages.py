@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
 
 from search.query.clauses import Alt, Origin
 from search.query.config import load_config
 from search.query.correct import Corrected, correct
 from search.query.expand import Plan, expand
 from search.query.parse import MAX_QUERY_CHARS, ParsedQuery, parse
-from search.query.rerank import Ranked, phrase_scores, rerank
+from search.query.rerank import Ranked, phrase_scores, phrases, rerank, similarities
 from search.query.retrieve import Candidates, retrieve
 from search.query.searcher import Searcher
 
@@ -102,12 +103,44 @@ def test_retrieve_and_rerank_return_ordered_typed_values(clinic: Searcher) -> No
 
 
 def test_phrase_similarity_credits_partial_cover() -> None:
-    [(score, phrase)] = phrase_scores(
-        [("burning nerve pain", 1.0)], [["sleep problems", "burning nerve pain treatment"]], 0.6
+    [(score, best)] = phrase_scores(
+        [("burning nerve pain", 1.0)], [phrases(["sleep problems", "burning nerve pain treatment"])], 0.6
     )
-    assert phrase == "burning nerve pain treatment" and score > 0.85
-    [(none, nothing)] = phrase_scores([("burning nerve pain", 1.0)], [["treatment of sleep"]], 0.6)
+    assert best == "burning nerve pain treatment" and score > 0.85
+    [(none, nothing)] = phrase_scores([("burning nerve pain", 1.0)], [phrases(["treatment of sleep"])], 0.6)
     assert (none, nothing) == (0.0, "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "burning nerve pain",
+        "pain pain nerve",
+        "nerve",
+        "sleep problems at night",
+        "zzz",
+        "  ",
+        "",
+        "nerve\u00a0pain",
+        "nerve\x85pain",
+        "nerve\u2003pain\tpain",
+    ],
+)
+def test_phrase_similarity_is_rapidfuzz_token_set_plus_token_sort(text: str) -> None:
+    # The words are sorted once per phrase, not per query: the scores must stay rapidfuzz's own.
+    names = [
+        "burning nerve pain treatment",
+        "nerve pain",
+        "pain nerve pain",
+        "sleep",
+        "problems sleeping at night",
+        "a",
+    ]
+    expected = (
+        process.cdist([text], names, scorer=fuzz.token_set_ratio, dtype=np.float32)[0]
+        + process.cdist([text], names, scorer=fuzz.token_sort_ratio, dtype=np.float32)[0]
+    )
+    assert similarities([text], [phrases(names[:2]), phrases(names[2:])])[0].tolist() == expected.tolist()
 
 
 def test_neighbours_choose_a_misspelled_words_fix(clinic: Searcher) -> None:
